@@ -1,0 +1,49 @@
+# Every target builds the virtualenv first if it is missing or stale.
+SHELL := /bin/bash
+VENV := .venv
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+
+.PHONY: venv test lint fmt demo cassettes bench docs clean
+
+$(UV):
+	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+$(VENV)/.synced: pyproject.toml uv.lock adapters/*/pyproject.toml | $(UV)
+	$(UV) sync --python python3 --all-packages --locked
+	touch $@
+
+uv.lock: pyproject.toml adapters/*/pyproject.toml | $(UV)
+	$(UV) lock --python python3
+	touch $@
+
+venv: $(VENV)/.synced
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+fmt: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint
+	$(VENV)/bin/pytest -q -n 2 --dist loadfile
+
+demo: venv
+	$(VENV)/bin/engage demo
+
+cassettes: venv
+	$(VENV)/bin/pytest -q --record-mode=rewrite -m cassette -p no:xdist
+
+bench: venv
+	$(PY) -m benchmarks
+
+docs: venv
+	$(VENV)/bin/mkdocs build --strict
+
+clean:
+	rm -rf $(VENV) site .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""engage adapter for outreach (in progress)."""

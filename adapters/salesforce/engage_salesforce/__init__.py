@@ -1,0 +1,1 @@
+"""engage adapter for salesforce (in progress)."""

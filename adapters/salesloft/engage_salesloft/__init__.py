@@ -1,0 +1,1 @@
+"""engage adapter for salesloft (in progress)."""
