@@ -1,0 +1,138 @@
+"""engage: one vendor-neutral API over sales-engagement platforms.
+
+>>> from engage import Engage
+>>> eng = Engage.from_config("engage.toml")
+>>> acme = eng.tenant("acme")
+>>> target = acme.targets.find_by_email("ada@example.com")
+>>> acme.enrollments.enroll(target_id=target.id, sequence_id="42")
+"""
+
+from ._client import Engage, TenantClient
+from ._transport import (
+    FileTokenStore,
+    MemoryTokenStore,
+    TokenSet,
+    TokenStore,
+    TransportOptions,
+)
+from .adapter import Adapter, Capability, TenantContext, VendorSettings
+from .config import EngageSettings, Secret, TenantConfig, TenantSource
+from .errors import (
+    AdapterNotFoundError,
+    AuthError,
+    ConfigurationError,
+    ConflictError,
+    DisallowedHostError,
+    EngageError,
+    InputError,
+    MappingError,
+    NotFoundError,
+    PartialFailure,
+    PermissionDeniedError,
+    PluginError,
+    QuotaExhaustedError,
+    RateLimitError,
+    TenantNotFoundError,
+    UnavailableError,
+    UnsupportedOperationError,
+    ValidationError,
+    VendorError,
+)
+from .hookspecs import hookimpl
+from .models import (
+    Activity,
+    ActivityKind,
+    BatchResult,
+    CallDirection,
+    CallInput,
+    Enrollment,
+    EnrollmentInput,
+    EnrollmentState,
+    ItemResult,
+    NoteInput,
+    Record,
+    Sequence,
+    Step,
+    StepKind,
+    Target,
+    TargetInput,
+    TargetKind,
+    Task,
+    TaskInput,
+    TaskKind,
+    TaskOrigin,
+    TaskStatus,
+    VendorRef,
+)
+from .pagination import Page, Pager
+from .queries import ActivityQuery, EnrollmentQuery, SequenceQuery, TargetQuery, TaskQuery
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Activity",
+    "ActivityKind",
+    "ActivityQuery",
+    "Adapter",
+    "AdapterNotFoundError",
+    "AuthError",
+    "BatchResult",
+    "CallDirection",
+    "CallInput",
+    "Capability",
+    "ConfigurationError",
+    "ConflictError",
+    "DisallowedHostError",
+    "Engage",
+    "EngageError",
+    "EngageSettings",
+    "Enrollment",
+    "EnrollmentInput",
+    "EnrollmentQuery",
+    "EnrollmentState",
+    "FileTokenStore",
+    "InputError",
+    "ItemResult",
+    "MappingError",
+    "MemoryTokenStore",
+    "NotFoundError",
+    "NoteInput",
+    "Page",
+    "Pager",
+    "PartialFailure",
+    "PermissionDeniedError",
+    "PluginError",
+    "QuotaExhaustedError",
+    "RateLimitError",
+    "Record",
+    "Secret",
+    "Sequence",
+    "SequenceQuery",
+    "Step",
+    "StepKind",
+    "Target",
+    "TargetInput",
+    "TargetKind",
+    "TargetQuery",
+    "Task",
+    "TaskInput",
+    "TaskKind",
+    "TaskOrigin",
+    "TaskQuery",
+    "TaskStatus",
+    "TenantClient",
+    "TenantConfig",
+    "TenantContext",
+    "TenantNotFoundError",
+    "TenantSource",
+    "TokenSet",
+    "TokenStore",
+    "TransportOptions",
+    "UnavailableError",
+    "UnsupportedOperationError",
+    "ValidationError",
+    "VendorError",
+    "VendorRef",
+    "VendorSettings",
+    "hookimpl",
+]

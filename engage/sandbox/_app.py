@@ -92,6 +92,14 @@ class SandboxKit:
     def clock(self) -> SandboxClock:
         return self.options.clock
 
+    def reset(self, reseed: Callable[[], None]) -> None:
+        """Back to the state of a fresh emulator: clock, tokens, data, faults, stats."""
+        self.clock.reset()
+        self.tokens.reset()
+        reseed()
+        self.faults.clear()
+        self.stats.reset()
+
 
 class _TickAndCount:
     """Moves a fixed clock one tick per request and counts what was answered."""
@@ -142,9 +150,7 @@ def _admin_routes(kit: SandboxKit, reset: Callable[[], None]) -> list[BaseRoute]
         return JSONResponse(kit.stats.snapshot())
 
     async def do_reset(request: Request) -> Response:
-        reset()
-        kit.faults.clear()
-        kit.stats.reset()
+        kit.reset(reset)
         return JSONResponse({"reset": True})
 
     async def expire(request: Request) -> Response:
@@ -178,6 +184,7 @@ def build_sandbox_app(
         exception_handlers=exception_handlers,
     )
     app.state.kit = kit
+    app.state.reset = lambda: kit.reset(reset)
     app.add_middleware(
         FaultMiddleware,
         injector=kit.faults,

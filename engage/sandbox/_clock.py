@@ -54,6 +54,12 @@ class SandboxClock:
         with self._lock:
             self._offset += delta
 
+    def reset(self) -> None:
+        """Back to ``start``, as a fresh sandbox would be."""
+        with self._lock:
+            self._offset = timedelta(0)
+            self._t0 = time.monotonic()
+
     def on_request(self) -> None:
         """Called once per request: fixed clocks move by one tick."""
         if not self._real:

@@ -61,8 +61,6 @@ class SandboxServer:
             timeout_keep_alive=30,
         )
         server = uvicorn.Server(config)
-        # The server runs in a thread, where installing signal handlers is not allowed.
-        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self._server = server
         self._thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, name="engage-sandbox", daemon=True

@@ -89,6 +89,13 @@ class TokenRegistry:
             return TokenStatus.EXPIRED, issued.subject
         return TokenStatus.VALID, issued.subject
 
+    def reset(self) -> None:
+        """Forget every issued token (static credentials stay) and restart the counter."""
+        with self._lock:
+            self._counter = 0
+            self._by_access.clear()
+            self._by_refresh.clear()
+
     def expire_all(self) -> None:
         """Fault injection: every live access token expires now."""
         now = self._clock.timestamp()

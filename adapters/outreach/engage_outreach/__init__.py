@@ -1,1 +1,23 @@
-"""engage adapter for outreach (in progress)."""
+"""engage adapter plugin for Outreach.
+
+Registered through the ``engage`` entry-point group, as any third-party
+adapter would be. The operations arrive with the Outreach issue; until then the
+adapter declares no capabilities, so every call raises
+UnsupportedOperationError before any request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import engage
+from engage import Adapter
+
+
+class OutreachAdapter(Adapter):
+    vendor = "outreach"
+
+
+@engage.hookimpl
+def register_adapters(register: Callable[[type[Adapter]], None]) -> None:
+    register(OutreachAdapter)

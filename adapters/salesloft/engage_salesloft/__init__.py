@@ -1,1 +1,23 @@
-"""engage adapter for salesloft (in progress)."""
+"""engage adapter plugin for Salesloft.
+
+Registered through the ``engage`` entry-point group, as any third-party
+adapter would be. The operations arrive with the Salesloft issue; until then the
+adapter declares no capabilities, so every call raises
+UnsupportedOperationError before any request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import engage
+from engage import Adapter
+
+
+class SalesloftAdapter(Adapter):
+    vendor = "salesloft"
+
+
+@engage.hookimpl
+def register_adapters(register: Callable[[type[Adapter]], None]) -> None:
+    register(SalesloftAdapter)

@@ -1,0 +1,263 @@
+"""The facade: ``Engage`` holds the tenants, ``TenantClient`` is one tenant's API."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import pydantic
+
+from ._plugins import AdapterRegistry, make_plugin_manager
+from ._resources import Activities, Enrollments, Sequences, Targets, Tasks
+from ._transport import (
+    BudgetPacer,
+    FileTokenStore,
+    MemoryTokenStore,
+    Pacer,
+    RetryPolicy,
+    TokenStore,
+    operation_scope,
+)
+from .adapter import Adapter, Capability, TenantContext, VendorSettings
+from .config import (
+    EngageSettings,
+    TenantConfig,
+    TenantSource,
+    as_tenant_source,
+    describe_validation_error,
+    require_tenant,
+)
+from .errors import ConfigurationError, InputError, VendorError
+from .models import BatchResult
+
+T = TypeVar("T")
+
+__all__ = ["Engage", "TenantClient"]
+
+
+def _token_store_from(setting: str) -> TokenStore:
+    if setting == "memory":
+        return MemoryTokenStore()
+    if setting.startswith("file:"):
+        return FileTokenStore(Path(setting[5:]).expanduser())
+    if setting.startswith(("redis://", "rediss://", "unix://")):
+        from ._redis import RedisTokenStore
+
+        return RedisTokenStore.from_url(setting)
+    raise ConfigurationError(f"unknown token store {setting!r}: use memory, file:PATH or redis://")
+
+
+class TenantClient:
+    """One tenant's view of its vendor, through the neutral API.
+
+    Resource namespaces: ``targets``, ``sequences``, ``enrollments``,
+    ``tasks``, ``activities``. ``capabilities`` lists what the vendor can do;
+    anything else raises :class:`UnsupportedOperationError` before a request.
+    """
+
+    def __init__(self, config: TenantConfig, adapter: Adapter) -> None:
+        self.config = config
+        self.adapter = adapter
+        self.targets = Targets(self)
+        self.sequences = Sequences(self)
+        self.enrollments = Enrollments(self)
+        self.tasks = Tasks(self)
+        self.activities = Activities(self)
+
+    def __repr__(self) -> str:
+        return f"TenantClient(tenant={self.name!r}, vendor={self.vendor!r})"
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def vendor(self) -> str:
+        return self.adapter.vendor
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        return self.adapter.capabilities
+
+    def supports(self, capability: Capability | str) -> bool:
+        return Capability(capability) in self.capabilities
+
+    @property
+    def raw(self) -> Any:
+        """The vendor client bound to this tenant (an httpx client, or simple-salesforce)."""
+        return self._run(Capability.RAW, self.adapter.raw_client)
+
+    def vendor_action(self, name: str, /, **params: Any) -> Any:
+        """Run a vendor-specific action by its vendor name, e.g. ``"deliver"``."""
+        if not isinstance(name, str) or not name:
+            raise InputError("vendor_action needs the action's name")
+        return self._run(Capability.VENDOR_ACTION, lambda: self.adapter.vendor_action(name, params))
+
+    def close(self) -> None:
+        self.adapter.close()
+
+    def __enter__(self) -> TenantClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- plumbing used by the resource namespaces ---
+    def _check(self, capability: Capability) -> None:
+        if capability not in self.adapter.capabilities:
+            raise self.adapter.unsupported(capability)
+
+    @contextmanager
+    def _scope(self, capability: Capability, deadline: float | None = None) -> Iterator[None]:
+        with operation_scope(
+            vendor=self.vendor,
+            tenant=self.name,
+            operation=capability.value,
+            deadline_seconds=self.config.transport.deadline if deadline is None else deadline,
+        ):
+            try:
+                yield
+            except VendorError as exc:
+                exc.with_context(tenant=self.name, operation=capability.value)
+                raise
+
+    def _run(self, capability: Capability, fn: Callable[[], T]) -> T:
+        self._check(capability)
+        with self._scope(capability):
+            return fn()
+
+    def _run_batch(
+        self, capability: Capability, fn: Callable[[], BatchResult[T]]
+    ) -> BatchResult[T]:
+        # A batch has no overall deadline: each item gets the tenant's deadline.
+        self._check(capability)
+        with self._scope(capability, deadline=math.inf):
+            result = fn()
+        for item in result.items:
+            if isinstance(item.error, VendorError):
+                item.error.with_context(tenant=self.name, operation=capability.value)
+        return result
+
+
+class Engage:
+    """The entry point: tenants, their adapters, and shared token storage and pacing.
+
+    >>> eng = Engage.from_config("engage.toml")
+    >>> acme = eng.tenant("acme")
+    >>> for task in acme.tasks.list(status="open", limit=10): ...
+
+    ``tenants`` may be a mapping of name -> config, a callable ``name -> config``
+    (backed by a product's own database), or a :class:`TenantSource`.
+    ``sleep`` is how waits (backoff, pacing) pass; tests replaying recordings
+    make it instant. ``http_transport`` (an ``httpx.BaseTransport``) replaces
+    the network for HTTP adapters: a proxy, a mock, an in-process app.
+    """
+
+    def __init__(
+        self,
+        tenants: Mapping[str, TenantConfig | Mapping[str, Any]]
+        | Callable[[str], TenantConfig | Mapping[str, Any] | None]
+        | TenantSource
+        | None = None,
+        *,
+        plugins: Iterable[object] = (),
+        load_entrypoints: bool = True,
+        token_store: TokenStore | None = None,
+        pacer: Pacer | None = None,
+        settings: EngageSettings | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        http_transport: Any = None,
+    ) -> None:
+        self.settings = settings or EngageSettings()
+        self._sleep = sleep
+        self._http_transport = http_transport
+        self._source = as_tenant_source(tenants)
+        self._registry = AdapterRegistry(
+            make_plugin_manager(
+                plugins, load_entrypoints=load_entrypoints, only=self.settings.plugins
+            )
+        )
+        self.token_store = token_store or _token_store_from(self.settings.token_store)
+        self.pacer = pacer or BudgetPacer(self.settings.pacer_storage, sleep=sleep)
+        self._clients: dict[str, TenantClient] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_config(cls, path: str | Path | None = None, **kwargs: Any) -> Engage:
+        """Tenants from a TOML file (``[tenants.<name>]`` tables) and ``ENGAGE_*`` variables."""
+        settings = EngageSettings.load(path)
+        return cls(settings.tenants, settings=settings, **kwargs)
+
+    @classmethod
+    def from_env(cls, **kwargs: Any) -> Engage:
+        """Tenants from ``ENGAGE_TENANTS__<NAME>__<KEY>`` variables (and ``ENGAGE_CONFIG``)."""
+        return cls.from_config(None, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"Engage(tenants={self.tenant_names()}, vendors={self.vendors})"
+
+    @property
+    def vendors(self) -> list[str]:
+        """The vendors with an installed adapter."""
+        return self._registry.vendors
+
+    def adapter_class(self, vendor: str) -> type[Adapter]:
+        return self._registry.get(vendor)
+
+    def tenant_names(self) -> list[str]:
+        return self._source.names()
+
+    def tenant(self, name: str) -> TenantClient:
+        """The client for tenant ``name`` (created once, then reused)."""
+        with self._lock:
+            client = self._clients.get(name)
+            if client is None:
+                client = self._build(require_tenant(self._source, name))
+                self._clients[name] = client
+            return client
+
+    def _build(self, config: TenantConfig) -> TenantClient:
+        adapter_cls = self._registry.get(config.vendor)
+        settings = self._validate_settings(config, adapter_cls.settings_model)
+        context = TenantContext(
+            tenant=config.name,
+            vendor=adapter_cls.vendor,
+            settings=settings,
+            options=config.transport,
+            token_store=self.token_store,
+            pacer=self.pacer,
+            retry=RetryPolicy(config.transport, sleep=self._sleep),
+            http_transport=self._http_transport,
+        )
+        return TenantClient(config, adapter_cls(context))
+
+    @staticmethod
+    def _validate_settings(config: TenantConfig, model: type[VendorSettings]) -> VendorSettings:
+        try:
+            return model.model_validate(config.vendor_settings)
+        except pydantic.ValidationError as exc:
+            what = f"tenant {config.name!r} ({config.vendor} settings)"
+            raise ConfigurationError(describe_validation_error(what, exc)) from None
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+
+    def __enter__(self) -> Engage:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

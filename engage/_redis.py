@@ -1,0 +1,37 @@
+"""Redis-backed state shared across processes (needs the ``redis`` extra)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ._transport import TokenSet
+from .errors import ConfigurationError
+
+
+class RedisTokenStore:
+    """Tokens in Redis, so every process of a product sees a rotated refresh token."""
+
+    def __init__(self, client: Any, *, prefix: str = "engage:tokens:") -> None:
+        self._redis = client
+        self._prefix = prefix
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> RedisTokenStore:
+        try:
+            import redis
+        except ImportError:
+            raise ConfigurationError(
+                "a redis:// token store needs the redis extra: pip install 'engage-core[redis]'"
+            ) from None
+        return cls(redis.Redis.from_url(url), **kwargs)
+
+    def get(self, key: str) -> TokenSet | None:
+        raw = self._redis.get(self._prefix + key)
+        return TokenSet.model_validate(json.loads(raw)) if raw else None
+
+    def put(self, key: str, tokens: TokenSet) -> None:
+        self._redis.set(self._prefix + key, json.dumps(tokens.dump()))
+
+    def __repr__(self) -> str:
+        return f"RedisTokenStore(prefix={self._prefix!r})"

@@ -1,0 +1,387 @@
+"""The resource namespaces of a tenant client: targets, sequences, enrollments, tasks, activities.
+
+Each method validates its input (raising :class:`InputError` before any
+request), checks the adapter declares the operation (raising
+:class:`UnsupportedOperationError` otherwise) and runs it inside an operation
+scope that labels errors and bounds the time spent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .adapter import Capability
+from .errors import InputError
+from .models import (
+    Activity,
+    BatchResult,
+    CallInput,
+    Enrollment,
+    EnrollmentInput,
+    NoteInput,
+    Sequence,
+    Step,
+    Target,
+    TargetInput,
+    Task,
+    TaskInput,
+    _check_email,
+)
+from .pagination import Pager
+from .queries import ActivityQuery, EnrollmentQuery, SequenceQuery, TargetQuery, TaskQuery
+
+if TYPE_CHECKING:
+    from ._client import TenantClient
+
+T = TypeVar("T")
+InputT = TypeVar("InputT", TargetInput, EnrollmentInput, TaskInput, CallInput, NoteInput)
+
+
+def _id(value: object, what: str = "id") -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{what} must be a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def _aware(value: object, what: str) -> datetime:
+    if not isinstance(value, datetime):
+        raise InputError(f"{what} must be a datetime, got {type(value).__name__}")
+    if value.tzinfo is None:
+        raise InputError(f"{what} must be timezone-aware (e.g. datetime.now(UTC))")
+    return value
+
+
+def _input(
+    model: type[InputT], data: InputT | Mapping[str, Any] | None, fields: dict[str, Any]
+) -> InputT:
+    if data is None:
+        return model(**fields)
+    if fields:
+        raise InputError(f"pass either a {model.__name__} or keyword fields, not both")
+    return model.coerce(data if isinstance(data, model) else dict(data))
+
+
+class _Resource:
+    def __init__(self, client: TenantClient) -> None:
+        self._client = client
+
+    def _call(self, capability: Capability, fn: Callable[[], T]) -> T:
+        return self._client._run(capability, fn)
+
+    def _list(
+        self,
+        capability: Capability,
+        make: Callable[[], Pager[T]],
+        cursor: str | None,
+        limit: int | None,
+    ) -> Pager[T]:
+        pager = self._call(capability, make)
+        pager = pager.with_scope(lambda: self._client._scope(capability))
+        if cursor is not None:
+            pager = pager.resume(cursor)
+        return pager if limit is None else pager.limit(limit)
+
+
+class Targets(_Resource):
+    def get(self, target_id: str) -> Target:
+        tid = _id(target_id, "target_id")
+        return self._call(Capability.TARGETS_GET, lambda: self._client.adapter.get_target(tid))
+
+    def list(
+        self,
+        *,
+        updated_since: datetime | None = None,
+        owner_id: str | None = None,
+        ids: Iterable[str] = (),
+        page_size: int | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> Pager[Target]:
+        query = TargetQuery(
+            updated_since=updated_since, owner_id=owner_id, ids=tuple(ids), page_size=page_size
+        )
+        return self._list(
+            Capability.TARGETS_LIST, lambda: self._client.adapter.list_targets(query), cursor, limit
+        )
+
+    def find_by_email(self, email: str) -> Target | None:
+        try:
+            address = _check_email(email if isinstance(email, str) else None)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        if address is None:
+            raise InputError("email must be a string")
+        return self._call(
+            Capability.TARGETS_FIND_BY_EMAIL,
+            lambda: self._client.adapter.find_target_by_email(address),
+        )
+
+    def create(self, data: TargetInput | Mapping[str, Any] | None = None, **fields: Any) -> Target:
+        payload = _input(TargetInput, data, fields)
+        return self._call(
+            Capability.TARGETS_CREATE, lambda: self._client.adapter.create_target(payload)
+        )
+
+    def upsert(self, data: TargetInput | Mapping[str, Any] | None = None, **fields: Any) -> Target:
+        """Create the target, or update the one with the same e-mail address."""
+        payload = _input(TargetInput, data, fields)
+        return self._call(
+            Capability.TARGETS_UPSERT, lambda: self._client.adapter.upsert_target(payload)
+        )
+
+
+class Sequences(_Resource):
+    def get(self, sequence_id: str) -> Sequence:
+        sid = _id(sequence_id, "sequence_id")
+        return self._call(Capability.SEQUENCES_GET, lambda: self._client.adapter.get_sequence(sid))
+
+    def list(
+        self,
+        *,
+        updated_since: datetime | None = None,
+        owner_id: str | None = None,
+        active: bool | None = None,
+        page_size: int | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> Pager[Sequence]:
+        query = SequenceQuery(
+            updated_since=updated_since, owner_id=owner_id, active=active, page_size=page_size
+        )
+        return self._list(
+            Capability.SEQUENCES_LIST,
+            lambda: self._client.adapter.list_sequences(query),
+            cursor,
+            limit,
+        )
+
+    def steps(self, sequence_id: str) -> Pager[Step]:
+        sid = _id(sequence_id, "sequence_id")
+        return self._list(
+            Capability.SEQUENCES_STEPS, lambda: self._client.adapter.list_steps(sid), None, None
+        )
+
+
+class Enrollments(_Resource):
+    def enroll(
+        self, data: EnrollmentInput | Mapping[str, Any] | None = None, **fields: Any
+    ) -> Enrollment:
+        """Put a target in a sequence; enrolling twice returns the existing enrollment."""
+        payload = _input(EnrollmentInput, data, fields)
+        return self._call(
+            Capability.ENROLLMENTS_ENROLL, lambda: self._client.adapter.enroll(payload)
+        )
+
+    def enroll_many(
+        self, items: Iterable[EnrollmentInput | Mapping[str, Any]]
+    ) -> BatchResult[Enrollment]:
+        """Enroll many targets; the result has one outcome per item, in order."""
+        payload = [_input(EnrollmentInput, item, {}) for item in items]
+        return self._client._run_batch(
+            Capability.ENROLLMENTS_ENROLL_MANY, lambda: self._client.adapter.enroll_many(payload)
+        )
+
+    def get(self, enrollment_id: str) -> Enrollment:
+        eid = _id(enrollment_id, "enrollment_id")
+        return self._call(
+            Capability.ENROLLMENTS_GET, lambda: self._client.adapter.get_enrollment(eid)
+        )
+
+    def list(
+        self,
+        *,
+        target_id: str | None = None,
+        sequence_id: str | None = None,
+        owner_id: str | None = None,
+        state: str | None = None,
+        updated_since: datetime | None = None,
+        page_size: int | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> Pager[Enrollment]:
+        query = EnrollmentQuery(
+            target_id=target_id,
+            sequence_id=sequence_id,
+            owner_id=owner_id,
+            state=state,
+            updated_since=updated_since,
+            page_size=page_size,
+        )
+        return self._list(
+            Capability.ENROLLMENTS_LIST,
+            lambda: self._client.adapter.list_enrollments(query),
+            cursor,
+            limit,
+        )
+
+    def remove(self, enrollment_id: str) -> Enrollment:
+        eid = _id(enrollment_id, "enrollment_id")
+        return self._call(
+            Capability.ENROLLMENTS_REMOVE, lambda: self._client.adapter.remove_enrollment(eid)
+        )
+
+    def pause(self, enrollment_id: str) -> Enrollment:
+        eid = _id(enrollment_id, "enrollment_id")
+        return self._call(
+            Capability.ENROLLMENTS_PAUSE, lambda: self._client.adapter.pause_enrollment(eid)
+        )
+
+    def resume(self, enrollment_id: str) -> Enrollment:
+        eid = _id(enrollment_id, "enrollment_id")
+        return self._call(
+            Capability.ENROLLMENTS_RESUME, lambda: self._client.adapter.resume_enrollment(eid)
+        )
+
+    def reassign(self, enrollment_id: str, *, owner_id: str) -> Enrollment:
+        eid, oid = _id(enrollment_id, "enrollment_id"), _id(owner_id, "owner_id")
+        return self._call(
+            Capability.ENROLLMENTS_REASSIGN,
+            lambda: self._client.adapter.reassign_enrollment(eid, oid),
+        )
+
+    def set_outcome(self, enrollment_id: str, *, outcome: str) -> Enrollment:
+        eid, value = _id(enrollment_id, "enrollment_id"), _id(outcome, "outcome")
+        return self._call(
+            Capability.ENROLLMENTS_SET_OUTCOME,
+            lambda: self._client.adapter.set_enrollment_outcome(eid, value),
+        )
+
+
+class Tasks(_Resource):
+    def get(self, task_id: str) -> Task:
+        tid = _id(task_id, "task_id")
+        return self._call(Capability.TASKS_GET, lambda: self._client.adapter.get_task(tid))
+
+    def list(
+        self,
+        *,
+        target_id: str | None = None,
+        sequence_id: str | None = None,
+        owner_id: str | None = None,
+        status: str | None = None,
+        origin: str | None = None,
+        due_after: datetime | None = None,
+        due_before: datetime | None = None,
+        updated_since: datetime | None = None,
+        page_size: int | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> Pager[Task]:
+        query = TaskQuery(
+            target_id=target_id,
+            sequence_id=sequence_id,
+            owner_id=owner_id,
+            status=status,
+            origin=origin,
+            due_after=due_after,
+            due_before=due_before,
+            updated_since=updated_since,
+            page_size=page_size,
+        )
+        return self._list(
+            Capability.TASKS_LIST, lambda: self._client.adapter.list_tasks(query), cursor, limit
+        )
+
+    def create(self, data: TaskInput | Mapping[str, Any] | None = None, **fields: Any) -> Task:
+        payload = _input(TaskInput, data, fields)
+        return self._call(
+            Capability.TASKS_CREATE, lambda: self._client.adapter.create_task(payload)
+        )
+
+    def complete(self, task_id: str, *, note: str | None = None) -> Task:
+        tid = _id(task_id, "task_id")
+        return self._call(
+            Capability.TASKS_COMPLETE, lambda: self._client.adapter.complete_task(tid, note)
+        )
+
+    def complete_many(self, task_ids: Iterable[str]) -> BatchResult[Task]:
+        ids = [_id(task_id, "task_id") for task_id in task_ids]
+        return self._client._run_batch(
+            Capability.TASKS_COMPLETE_MANY, lambda: self._client.adapter.complete_tasks(ids)
+        )
+
+    def skip(self, task_id: str, *, reason: str | None = None) -> Task:
+        tid = _id(task_id, "task_id")
+        return self._call(
+            Capability.TASKS_SKIP, lambda: self._client.adapter.skip_task(tid, reason)
+        )
+
+    def snooze(self, task_id: str, *, until: datetime) -> Task:
+        tid, when = _id(task_id, "task_id"), _aware(until, "until")
+        return self._call(
+            Capability.TASKS_SNOOZE, lambda: self._client.adapter.snooze_task(tid, when)
+        )
+
+    def reschedule(self, task_id: str, *, due_at: datetime) -> Task:
+        tid, when = _id(task_id, "task_id"), _aware(due_at, "due_at")
+        return self._call(
+            Capability.TASKS_RESCHEDULE, lambda: self._client.adapter.reschedule_task(tid, when)
+        )
+
+    def reassign(self, task_id: str, *, owner_id: str) -> Task:
+        tid, oid = _id(task_id, "task_id"), _id(owner_id, "owner_id")
+        return self._call(
+            Capability.TASKS_REASSIGN, lambda: self._client.adapter.reassign_task(tid, oid)
+        )
+
+    def update_note(self, task_id: str, *, note: str) -> Task:
+        tid = _id(task_id, "task_id")
+        if not isinstance(note, str):
+            raise InputError("note must be a string")
+        return self._call(
+            Capability.TASKS_UPDATE_NOTE, lambda: self._client.adapter.update_task_note(tid, note)
+        )
+
+    def advance(self, task_id: str) -> Task:
+        """Complete a sequence-step task and move its enrollment to the next step."""
+        tid = _id(task_id, "task_id")
+        return self._call(Capability.TASKS_ADVANCE, lambda: self._client.adapter.advance_task(tid))
+
+
+class Activities(_Resource):
+    def list(
+        self,
+        *,
+        target_id: str | None = None,
+        owner_id: str | None = None,
+        kinds: Iterable[str] = (),
+        since: datetime | None = None,
+        until: datetime | None = None,
+        page_size: int | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> Pager[Activity]:
+        query = ActivityQuery(
+            target_id=target_id,
+            owner_id=owner_id,
+            kinds=tuple(kinds),
+            since=since,
+            until=until,
+            page_size=page_size,
+        )
+        return self._list(
+            Capability.ACTIVITIES_LIST,
+            lambda: self._client.adapter.list_activities(query),
+            cursor,
+            limit,
+        )
+
+    def log_call(
+        self, data: CallInput | Mapping[str, Any] | None = None, **fields: Any
+    ) -> Activity:
+        payload = _input(CallInput, data, fields)
+        return self._call(
+            Capability.ACTIVITIES_LOG_CALL, lambda: self._client.adapter.log_call(payload)
+        )
+
+    def log_note(
+        self, data: NoteInput | Mapping[str, Any] | None = None, **fields: Any
+    ) -> Activity:
+        payload = _input(NoteInput, data, fields)
+        return self._call(
+            Capability.ACTIVITIES_LOG_NOTE, lambda: self._client.adapter.log_note(payload)
+        )

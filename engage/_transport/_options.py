@@ -1,0 +1,21 @@
+"""Per-tenant transport settings."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TransportOptions(BaseModel):
+    """Timeouts, deadline and retry bounds for one tenant (all in seconds)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    timeout: float = Field(default=30.0, gt=0, description="read/write timeout of one request")
+    connect_timeout: float = Field(default=10.0, gt=0)
+    deadline: float = Field(default=120.0, gt=0, description="whole operation incl. retries")
+    max_attempts: int = Field(default=5, ge=1, le=20)
+    backoff_base: float = Field(default=0.5, ge=0)
+    backoff_cap: float = Field(default=30.0, gt=0, description="longest wait between tries")
+    hint_cap: float = Field(default=120.0, gt=0, description="longest server-requested wait")
+    retry_budget_ratio: float = Field(default=0.2, ge=0, le=1)
+    retry_budget_floor: int = Field(default=10, ge=0)

@@ -1,0 +1,131 @@
+"""Client-side pacing: spend the vendor's budget at the vendor's pace, not faster.
+
+Budgets are counted per *scope*, the thing the vendor counts against (a
+Salesloft team, an Outreach user, a Salesforce org), weighted by each request's
+cost. The window accounting is the ``limits`` library's moving window, so the
+same pacer works in one process (``memory://``) or across many (``redis://``).
+What the vendor says in its headers wins over our own count: it also sees the
+other integrations that share the budget.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Protocol, runtime_checkable
+
+from limits import RateLimitItemPerSecond, storage, strategies
+
+from ..errors import RateLimitError
+from ._scope import current_scope
+
+
+@dataclass(frozen=True)
+class PacingRule:
+    """``limit`` cost units per ``window`` seconds."""
+
+    limit: int
+    window: int
+
+    def __post_init__(self) -> None:
+        if self.limit < 1 or self.window < 1:
+            raise ValueError("a pacing rule needs a positive limit and a window of 1 s or more")
+
+
+@dataclass(frozen=True)
+class RateObservation:
+    """What a response said about the budget left (any part may be unknown)."""
+
+    remaining: int | None = None
+    limit: int | None = None
+    reset_at: float | None = None  # epoch seconds
+
+
+@runtime_checkable
+class Pacer(Protocol):
+    def acquire(self, scope: str, rule: PacingRule, cost: int = 1) -> float:
+        """Block until ``cost`` units may be spent; return the seconds waited."""
+        ...
+
+    def observe(self, scope: str, observation: RateObservation) -> None:
+        """Take in what the vendor said about the budget."""
+        ...
+
+
+class NullPacer:
+    """No client-side pacing (the vendor's 429s and their hints still apply)."""
+
+    def acquire(self, scope: str, rule: PacingRule, cost: int = 1) -> float:
+        return 0.0
+
+    def observe(self, scope: str, observation: RateObservation) -> None:
+        return None
+
+
+class BudgetPacer:
+    """A cost-weighted moving window per scope, corrected by the vendor's headers."""
+
+    def __init__(
+        self,
+        storage_uri: str = "memory://",
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_uri))
+        self._sleep = sleep
+        self._clock = clock
+        self._observed: dict[str, RateObservation] = {}
+        self._lock = threading.Lock()
+        self.waited = 0.0
+
+    def observe(self, scope: str, observation: RateObservation) -> None:
+        if observation.remaining is None:
+            return
+        with self._lock:
+            self._observed[scope] = observation
+
+    def _server_wait(self, scope: str, cost: int, now: float) -> float:
+        """Seconds the vendor's own count says to wait; spends from that count if not."""
+        with self._lock:
+            seen = self._observed.get(scope)
+            if seen is None or seen.remaining is None or seen.reset_at is None:
+                return 0.0
+            if now >= seen.reset_at:
+                del self._observed[scope]
+                return 0.0
+            if seen.remaining >= cost:
+                self._observed[scope] = replace(seen, remaining=seen.remaining - cost)
+                return 0.0
+            return seen.reset_at - now
+
+    def acquire(self, scope: str, rule: PacingRule, cost: int = 1) -> float:
+        cost = max(1, min(cost, rule.limit))
+        item = RateLimitItemPerSecond(rule.limit, rule.window)
+        waited = 0.0
+        while True:
+            now = self._clock()
+            wait = self._server_wait(scope, cost, now)
+            if wait <= 0:
+                if self._limiter.hit(item, scope, cost=cost):
+                    self.waited += waited
+                    return waited
+                reset_time, _ = self._limiter.get_window_stats(item, scope)
+                wait = max(0.01, reset_time - now)
+            self._check_deadline(scope, wait, now)
+            self._sleep(wait)
+            waited += wait
+
+    def _check_deadline(self, scope: str, wait: float, now: float) -> None:
+        op = current_scope()
+        if op is not None and wait > op.remaining():
+            raise RateLimitError(
+                f"the {scope} budget has no room before the operation's deadline",
+                vendor=op.vendor,
+                tenant=op.tenant,
+                operation=op.operation,
+                retry_at=datetime.fromtimestamp(now + wait, tz=UTC),
+            )

@@ -1,0 +1,215 @@
+"""Per-tenant configuration.
+
+A tenant is a name, a vendor, optional transport options, and the vendor's
+own settings (credentials, base URL, ...), which the vendor's adapter
+validates with its settings model. Tenants come from a TOML file, from
+``ENGAGE_*`` environment variables, or from a mapping or callable that a
+product backs with its own database.
+
+Secrets may be given literally or as references: ``env:NAME`` reads an
+environment variable, ``file:PATH`` reads a file. They are held as
+``SecretStr`` and never printed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Annotated, Any, Protocol, runtime_checkable
+
+import pydantic
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from ._transport import TransportOptions
+from .errors import ConfigurationError, TenantNotFoundError
+
+__all__ = [
+    "EngageSettings",
+    "Secret",
+    "TenantConfig",
+    "TenantSource",
+    "resolve_secret",
+]
+
+
+def resolve_secret(value: Any) -> Any:
+    """Turn ``env:NAME`` / ``file:PATH`` references into their values."""
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    if not isinstance(value, str):
+        return value
+    if value.startswith("env:"):
+        name = value[4:]
+        if name not in os.environ:
+            raise ValueError(f"environment variable {name} is not set")
+        return os.environ[name]
+    if value.startswith("file:"):
+        path = Path(value[5:]).expanduser()
+        try:
+            return path.read_text().strip()
+        except OSError as exc:
+            raise ValueError(f"cannot read secret file {str(path)!r}: {exc.strerror}") from None
+    return value
+
+
+Secret = Annotated[SecretStr, BeforeValidator(resolve_secret)]
+"""A secret setting: literal, ``env:NAME`` or ``file:PATH``; never printed."""
+
+_SECRETISH = re.compile(r"token|secret|password|passwd|key|assertion|credential|session", re.I)
+
+
+class TenantConfig(BaseModel):
+    """One tenant: its name, its vendor, and everything the vendor's adapter needs.
+
+    Keys other than ``name``, ``vendor`` and ``transport`` are the vendor
+    settings, validated later by the adapter's settings model.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    name: str = Field(min_length=1)
+    vendor: str = Field(min_length=1)
+    transport: TransportOptions = Field(default_factory=TransportOptions)
+
+    @property
+    def vendor_settings(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+    def __repr_args__(self) -> Any:
+        for key, value in super().__repr_args__():
+            if key and _SECRETISH.search(key) and not isinstance(value, SecretStr):
+                yield key, "**********"
+            else:
+                yield key, value
+
+
+def describe_validation_error(what: str, exc: pydantic.ValidationError) -> str:
+    """A one-line summary of a validation error that never echoes the input values."""
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or what}: {err['msg']}" for err in exc.errors()
+    )
+    return f"{what}: {problems}"
+
+
+def tenant_config(name: str, data: TenantConfig | Mapping[str, Any]) -> TenantConfig:
+    if isinstance(data, TenantConfig):
+        return data
+    try:
+        return TenantConfig.model_validate({"name": name, **data})
+    except pydantic.ValidationError as exc:
+        raise ConfigurationError(
+            describe_validation_error(f"tenant {name!r} config", exc)
+        ) from None
+
+
+@runtime_checkable
+class TenantSource(Protocol):
+    """Where tenant configs come from; a product may back it with its own database."""
+
+    def get(self, name: str) -> TenantConfig | None: ...
+
+    def names(self) -> list[str]: ...
+
+
+class MappingTenantSource:
+    def __init__(self, tenants: Mapping[str, TenantConfig | Mapping[str, Any]]) -> None:
+        self._tenants = {name: tenant_config(name, data) for name, data in tenants.items()}
+
+    def get(self, name: str) -> TenantConfig | None:
+        return self._tenants.get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self._tenants)
+
+
+class CallableTenantSource:
+    """Tenants looked up one at a time, e.g. ``lambda name: db.load_tenant(name)``."""
+
+    def __init__(
+        self,
+        lookup: Callable[[str], TenantConfig | Mapping[str, Any] | None],
+        names: Callable[[], list[str]] | None = None,
+    ) -> None:
+        self._lookup = lookup
+        self._names = names
+
+    def get(self, name: str) -> TenantConfig | None:
+        data = self._lookup(name)
+        return None if data is None else tenant_config(name, data)
+
+    def names(self) -> list[str]:
+        return sorted(self._names()) if self._names else []
+
+
+def as_tenant_source(tenants: Any) -> TenantSource:
+    if tenants is None:
+        return MappingTenantSource({})
+    if isinstance(tenants, TenantSource):
+        return tenants
+    if isinstance(tenants, Mapping):
+        return MappingTenantSource(tenants)
+    if callable(tenants):
+        return CallableTenantSource(tenants)
+    raise ConfigurationError(
+        f"tenants must be a mapping, a callable or a TenantSource, not {type(tenants).__name__}"
+    )
+
+
+def require_tenant(source: TenantSource, name: str) -> TenantConfig:
+    config = source.get(name)
+    if config is None:
+        raise TenantNotFoundError(name, source.names())
+    return config
+
+
+class EngageSettings(BaseSettings):
+    """engage's own settings: a TOML file overlaid by ``ENGAGE_*`` environment variables.
+
+    Nested values use ``__``: ``ENGAGE_TENANTS__ACME__VENDOR=salesloft``.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="ENGAGE_", env_nested_delimiter="__", extra="ignore", toml_file=None
+    )
+
+    tenants: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    plugins: str | None = Field(default=None, description="comma-separated entry points to load")
+    token_store: str = Field(default="memory", description="memory, file:PATH or redis://...")
+    pacer_storage: str = Field(default="memory://", description="memory:// or redis://...")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> EngageSettings:
+        """Read ``path`` (default: ``ENGAGE_CONFIG``, if set) and the environment."""
+        path = path or os.environ.get("ENGAGE_CONFIG")
+        settings_cls: type[EngageSettings] = cls
+        if path is not None:
+            file = Path(path)
+            if not file.is_file():
+                raise ConfigurationError(f"config file {str(file)!r} does not exist")
+            config = {**cls.model_config, "toml_file": file}
+            settings_cls = type("EngageFileSettings", (cls,), {"model_config": config})
+        try:
+            return settings_cls()
+        except pydantic.ValidationError as exc:
+            raise ConfigurationError(describe_validation_error("engage settings", exc)) from None
+        except ValueError as exc:  # e.g. a TOML syntax error
+            raise ConfigurationError(f"cannot read {path}: {exc}") from None

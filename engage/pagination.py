@@ -1,0 +1,135 @@
+"""Lazy, resumable pagers.
+
+An adapter describes one page fetch as ``fetch(cursor) -> Page``; a
+:class:`Pager` turns that into iteration over items (``for task in pager``),
+over pages (``pager.iter_pages()``), and a resumable position
+(``pager.cursor``, then ``Pager.resume`` or ``tenant.tasks.list(cursor=...)``).
+Nothing is fetched until you iterate.
+
+Cursors are opaque strings. Adapters build them with :func:`encode_cursor` from
+whatever state their paging needs (a page number, an ``updated_at`` keyset, a
+``links.next`` URL) and read them back with :func:`decode_cursor`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from .errors import InputError
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+__all__ = ["Page", "Pager", "decode_cursor", "encode_cursor"]
+
+
+def encode_cursor(state: dict[str, Any]) -> str:
+    data = json.dumps(state, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> dict[str, Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        state = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"not a cursor engage issued: {cursor[:40]!r}") from exc
+    if not isinstance(state, dict):
+        raise InputError(f"not a cursor engage issued: {cursor[:40]!r}")
+    return state
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page: its items and the cursor of the next page (``None`` at the end)."""
+
+    items: Sequence[T]
+    next_cursor: str | None = None
+
+
+class Pager(Generic[T]):
+    """Iterate a vendor list lazily, page by page, resumable from ``cursor``."""
+
+    def __init__(
+        self,
+        fetch: Callable[[str | None], Page[T]],
+        *,
+        cursor: str | None = None,
+        limit: int | None = None,
+        scope: Callable[[], AbstractContextManager[Any]] | None = None,
+    ) -> None:
+        if limit is not None and limit < 0:
+            raise InputError("limit must not be negative")
+        self._fetch = fetch
+        self._start = cursor
+        self._cursor = cursor
+        self._limit = limit
+        self._scope = scope or nullcontext
+        self._done = False
+
+    @property
+    def cursor(self) -> str | None:
+        """Where to resume: the cursor of the page after the last one fetched."""
+        return self._cursor
+
+    @property
+    def exhausted(self) -> bool:
+        return self._done
+
+    def with_scope(self, scope: Callable[[], AbstractContextManager[Any]]) -> Pager[T]:
+        """A copy whose page fetches each run inside ``scope()`` (the facade's context)."""
+        return Pager(self._fetch, cursor=self._start, limit=self._limit, scope=scope)
+
+    def resume(self, cursor: str | None) -> Pager[T]:
+        """A fresh pager that starts at ``cursor``."""
+        return Pager(self._fetch, cursor=cursor, limit=self._limit, scope=self._scope)
+
+    def limit(self, count: int) -> Pager[T]:
+        """A fresh pager that stops after ``count`` items."""
+        return Pager(self._fetch, cursor=self._start, limit=count, scope=self._scope)
+
+    def map(self, fn: Callable[[T], U]) -> Pager[U]:
+        def fetch(cursor: str | None) -> Page[U]:
+            page = self._fetch(cursor)
+            return Page([fn(item) for item in page.items], page.next_cursor)
+
+        return Pager(fetch, cursor=self._start, limit=self._limit, scope=self._scope)
+
+    def iter_pages(self) -> Iterator[Page[T]]:
+        cursor = self._start
+        remaining = self._limit
+        self._done = False
+        first = True
+        while first or cursor is not None:
+            first = False
+            if remaining is not None and remaining <= 0:
+                return
+            with self._scope():
+                page = self._fetch(cursor)
+            cursor = page.next_cursor
+            self._cursor = cursor
+            items = page.items
+            if remaining is not None:
+                items = items[:remaining]
+                remaining -= len(items)
+            if page.next_cursor is None:
+                self._done = True
+            yield Page(items, page.next_cursor)
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            yield from page.items
+
+    def first(self) -> T | None:
+        for item in self.limit(1):
+            return item
+        return None
+
+    def to_list(self) -> list[T]:
+        return list(self)

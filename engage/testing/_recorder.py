@@ -1,0 +1,145 @@
+"""Record against the sandbox, replay offline: one tenant client per test.
+
+When recording (``--record-mode`` other than ``none``) the vendor's emulator is
+started fresh on a loopback port and the tenant talks to it; the recording is
+scrubbed and written with the sandbox's origin replaced by a fixed one. When
+replaying, no server runs: the tenant talks to the fixed origin and vcrpy
+answers from the cassette, failing on any request that was not recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from .._client import Engage, TenantClient
+from .._plugins import AdapterRegistry, make_plugin_manager
+from .._transport import MemoryTokenStore, NullPacer, Pacer
+from ..adapter import Adapter
+from ..sandbox import SandboxOptions, SandboxServer
+from ._scrub import Rewriter
+from ._vcr import make_vcr
+
+REPLAY_MODES = frozenset({"none"})
+
+
+def canonical_origin(vendor: str) -> str:
+    """The fixed origin recorded in place of the sandbox's random port."""
+    return f"https://{vendor}.sandbox.engage.test"
+
+
+class Recorder:
+    """A tenant client wired to a cassette (and, when recording, to a sandbox)."""
+
+    def __init__(
+        self,
+        *,
+        vendor: str,
+        cassette: Path,
+        record_mode: str = "none",
+        tenant: str = "test",
+        plugins: Iterable[object] = (),
+        sandbox_options: SandboxOptions | None = None,
+        app: Any = None,
+        transport: Mapping[str, Any] | None = None,
+        pacer: Pacer | None = None,
+        personal: bool = False,
+    ) -> None:
+        self.vendor = vendor
+        self.cassette_path = Path(cassette)
+        self.record_mode = record_mode
+        self.tenant_name = tenant
+        self._plugins = list(plugins)
+        self._sandbox_options = sandbox_options
+        self._app = app
+        self._transport = dict(transport or {})
+        self._pacer = pacer
+        self._personal = personal
+        self.server: SandboxServer | None = None
+        self.engage: Engage | None = None
+        self._cassette_cm: Any = None
+        self.cassette: Any = None
+
+    @property
+    def recording(self) -> bool:
+        if self.record_mode in REPLAY_MODES:
+            return False
+        if self.record_mode in {"all", "rewrite", "new_episodes"}:
+            return True
+        return not self.cassette_path.exists()  # "once"
+
+    @property
+    def tenant(self) -> TenantClient:
+        if self.engage is None:
+            raise RuntimeError("use the Recorder as a context manager first")
+        return self.engage.tenant(self.tenant_name)
+
+    def _adapter_class(self) -> type[Adapter]:
+        registry = AdapterRegistry(make_plugin_manager(self._plugins))
+        return registry.get(self.vendor)
+
+    def __enter__(self) -> Recorder:
+        adapter_cls = self._adapter_class()
+        canonical = canonical_origin(self.vendor)
+        live: str | None = None
+        if self.recording:
+            app = self._app or adapter_cls.create_sandbox_app(self._sandbox_options)
+            self.server = SandboxServer(app).start()
+            live = self.server.url
+        mode = self.record_mode
+        if mode in {"rewrite", "all"}:
+            # Start from an empty cassette so a re-recording is a whole new file.
+            self.cassette_path.unlink(missing_ok=True)
+            mode = "all"
+        recorder = make_vcr(
+            mode,
+            Rewriter(live, canonical),
+            personal=self._personal,
+        )
+        self.cassette_path.parent.mkdir(parents=True, exist_ok=True)
+        self._cassette_cm = recorder.use_cassette(str(self.cassette_path))
+        self.cassette = self._cassette_cm.__enter__()
+        settings = adapter_cls.sandbox_settings(live or canonical)
+        self.engage = Engage(
+            {self.tenant_name: {"vendor": self.vendor, **settings, "transport": self._transport}},
+            plugins=self._plugins,
+            token_store=MemoryTokenStore(),
+            pacer=self._pacer or NullPacer(),
+            sleep=self._sleep,
+        )
+        return self
+
+    def _sleep(self, seconds: float) -> None:
+        # Recording: let the sandbox's clock pass instead of the wall clock.
+        # Replaying: the answers are already on disk, so waiting is pointless.
+        if self.server is not None:
+            self.server.kit.clock.advance(seconds)
+
+    def inject(self, **fault: Any) -> None:
+        """Add a fault to the sandbox (recording only; the cassette holds its effect)."""
+        if self.server is not None:
+            self.server.kit.faults.add(**fault)
+
+    def advance(self, seconds: float) -> None:
+        """Move the sandbox clock (recording only)."""
+        if self.server is not None:
+            self.server.kit.clock.advance(seconds)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self.engage is not None:
+                self.engage.close()
+        finally:
+            try:
+                if self._cassette_cm is not None:
+                    self._cassette_cm.__exit__(exc_type, exc, tb)
+            finally:
+                if self.server is not None:
+                    self.server.stop()
