@@ -1,0 +1,89 @@
+"""``POST /oauth/token``: Outreach's OAuth 2.0 token endpoint.
+
+Access tokens live two hours, refresh tokens fourteen days, and every refresh
+hands out a new refresh token while spending the old one. Errors use the OAuth
+2.0 ``{"error", "error_description"}`` body rather than JSON:API, as token
+endpoints do. The authorization code is a fixed demo value that can be reused,
+because there is no browser consent step to mint fresh ones.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ._runtime import Runtime, all_scopes
+
+DEMO_CLIENT_ID = "engage-sandbox-outreach"
+DEMO_CLIENT_SECRET = "sandbox-outreach-client-secret"
+DEMO_REDIRECT_URI = "http://127.0.0.1/oauth/callback"
+DEMO_AUTH_CODE = "sandbox-outreach-authorization-code"
+DEMO_USER_ID = 1
+
+_INVALID_GRANT = (
+    "The provided authorization grant is invalid, expired, revoked, does not match the "
+    "redirection URI used in the authorization request, or was issued to another client."
+)
+
+
+def _error(status: int, error: str, description: str) -> Response:
+    return JSONResponse(
+        {"error": error, "error_description": description},
+        status_code=status,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def _form(request: Request) -> dict[str, str]:
+    raw = await request.body()
+    content_type = request.headers.get("content-type", "")
+    if "json" in content_type:
+        try:
+            payload: Any = json.loads(raw or b"{}")
+        except ValueError:
+            return {}
+        return {str(k): str(v) for k, v in payload.items()} if isinstance(payload, dict) else {}
+    fields = dict(parse_qsl(raw.decode(), keep_blank_values=True))
+    fields.update(request.query_params)
+    return fields
+
+
+async def token_endpoint(request: Request) -> Response:
+    rt: Runtime = request.app.state.outreach
+    form = await _form(request)
+    if form.get("client_id") != DEMO_CLIENT_ID or form.get("client_secret") != DEMO_CLIENT_SECRET:
+        return _error(
+            401,
+            "invalid_client",
+            "Client authentication failed due to unknown client, no client authentication "
+            "included, or unsupported authentication method.",
+        )
+    grant = form.get("grant_type")
+    if grant == "authorization_code":
+        if form.get("code") != DEMO_AUTH_CODE or form.get("redirect_uri") != DEMO_REDIRECT_URI:
+            return _error(400, "invalid_grant", _INVALID_GRANT)
+        token = rt.issue(str(DEMO_USER_ID), form.get("scope") or all_scopes())
+    elif grant == "refresh_token":
+        refreshed = rt.refresh(form.get("refresh_token", ""))
+        if refreshed is None:
+            return _error(400, "invalid_grant", _INVALID_GRANT)
+        token = refreshed
+    else:
+        return _error(
+            400,
+            "unsupported_grant_type",
+            "The authorization grant type is not supported by the authorization server.",
+        )
+    body = {
+        "access_token": token.access_token,
+        "token_type": "bearer",
+        "expires_in": int(rt.kit.tokens.access_ttl),
+        "refresh_token": token.refresh_token,
+        "scope": token.scope,
+        "created_at": int(rt.kit.clock.timestamp()),
+    }
+    return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
