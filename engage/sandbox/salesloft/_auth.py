@@ -1,0 +1,94 @@
+"""Salesloft credentials: API keys and the OAuth token endpoint (``POST /oauth/token``).
+
+Salesloft's OAuth server (accounts.salesloft.com, a Doorkeeper server) issues
+2-hour access tokens and rotates the refresh token on every refresh: the old
+one is spent. Errors follow RFC 6749 (``{"error": "invalid_grant", ...}``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .._tokens import TokenRegistry
+from ._params import parse_body, parse_query
+
+# Demo credentials. They only open this emulator; they are not secrets.
+SANDBOX_SALESLOFT_API_KEY = "sandbox-salesloft-admin-api-key"
+SANDBOX_SALESLOFT_USER_API_KEY = "sandbox-salesloft-rep-api-key"
+SANDBOX_SALESLOFT_CLIENT_ID = "sandbox-salesloft-client-id"
+SANDBOX_SALESLOFT_CLIENT_SECRET = "sandbox-salesloft-client-secret"
+SANDBOX_SALESLOFT_AUTH_CODE = "sandbox-salesloft-authorization-code"
+SANDBOX_SALESLOFT_USER_AUTH_CODE = "sandbox-salesloft-rep-authorization-code"
+
+ACCESS_TOKEN_TTL = 7200.0
+SCOPE = "all"
+
+
+def register_keys(tokens: TokenRegistry, admin_id: int, rep_id: int) -> None:
+    tokens.add_static(SANDBOX_SALESLOFT_API_KEY, str(admin_id))
+    tokens.add_static(SANDBOX_SALESLOFT_USER_API_KEY, str(rep_id))
+
+
+def _oauth_error(status: int, error: str, description: str) -> Response:
+    return JSONResponse({"error": error, "error_description": description}, status_code=status)
+
+
+def token_route(tokens: TokenRegistry, clock_now: Any, codes: dict[str, int]) -> Route:
+    """``codes`` maps each demo authorization code to the user it signs in as."""
+
+    async def token(request: Request) -> Response:
+        data = parse_query(request.url.query)
+        data.update(parse_body(await request.body(), request.headers.get("content-type", "")))
+        grant = str(data.get("grant_type") or "")
+        if (
+            data.get("client_id") != SANDBOX_SALESLOFT_CLIENT_ID
+            or data.get("client_secret") != SANDBOX_SALESLOFT_CLIENT_SECRET
+        ):
+            return _oauth_error(
+                401,
+                "invalid_client",
+                "Client authentication failed due to unknown client, no client authentication "
+                "included, or unsupported authentication method.",
+            )
+        if grant == "authorization_code":
+            subject = codes.get(str(data.get("code") or ""))
+            if subject is None:
+                return _invalid_grant()
+            issued = tokens.issue(str(subject), SCOPE)
+        elif grant == "refresh_token":
+            refreshed = tokens.refresh(str(data.get("refresh_token") or ""))
+            if refreshed is None:
+                return _invalid_grant()
+            issued = refreshed
+        else:
+            return _oauth_error(
+                400,
+                "unsupported_grant_type",
+                "The authorization grant type is not supported by the authorization server.",
+            )
+        return JSONResponse(
+            {
+                "access_token": issued.access_token,
+                "token_type": "Bearer",
+                "expires_in": int(tokens.access_ttl),
+                "refresh_token": issued.refresh_token,
+                "scope": issued.scope,
+                "created_at": int(clock_now().timestamp()),
+            },
+            headers={"cache-control": "no-store", "pragma": "no-cache"},
+        )
+
+    return Route("/oauth/token", token, methods=["POST"])
+
+
+def _invalid_grant() -> Response:
+    return _oauth_error(
+        400,
+        "invalid_grant",
+        "The provided authorization grant is invalid, expired, revoked, does not match the "
+        "redirection URI used in the authorization request, or was issued to another client.",
+    )
