@@ -267,10 +267,13 @@ class Tasks(_Resource):
         due_after: datetime | None = None,
         due_before: datetime | None = None,
         updated_since: datetime | None = None,
+        expand: Iterable[str] = (),
         page_size: int | None = None,
         cursor: str | None = None,
         limit: int | None = None,
     ) -> Pager[Task]:
+        """Tasks matching the filters; ``expand=("target", "sequence", "step")``
+        fills those records in, at one request per page rather than per task."""
         query = TaskQuery(
             target_id=target_id,
             sequence_id=sequence_id,
@@ -280,6 +283,7 @@ class Tasks(_Resource):
             due_after=due_after,
             due_before=due_before,
             updated_since=updated_since,
+            expand=tuple(expand),
             page_size=page_size,
         )
         return self._list(

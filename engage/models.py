@@ -225,6 +225,10 @@ class Task(Record):
     completed_at: UtcDatetime | None = None
     created_at: UtcDatetime | None = None
     updated_at: UtcDatetime | None = None
+    # Filled only when the list asked for them (``expand=``), fetched without N+1 requests.
+    target: Target | None = None
+    sequence: Sequence | None = None
+    step: Step | None = None
 
 
 class Activity(Record):

@@ -6,6 +6,8 @@ Adapters receive these models; a filter a vendor cannot apply raises
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AwareDatetime, Field, model_validator
 
 from .models import ActivityKind, EnrollmentState, Id, TaskOrigin, TaskStatus, _Input
@@ -25,7 +27,9 @@ class _Query(_Input):
     def active_filters(self) -> dict[str, object]:
         """The filters the caller set (``page_size`` aside)."""
         return {
-            k: v for k, v in self.model_dump(exclude={"page_size"}).items() if v not in (None, ())
+            k: v
+            for k, v in self.model_dump(exclude={"page_size", "expand"}).items()
+            if v not in (None, ())
         }
 
 
@@ -58,6 +62,7 @@ class TaskQuery(_Query):
     due_after: AwareDatetime | None = None
     due_before: AwareDatetime | None = None
     updated_since: AwareDatetime | None = None
+    expand: tuple[Literal["target", "sequence", "step"], ...] = ()
 
     @model_validator(mode="after")
     def _window(self) -> TaskQuery:

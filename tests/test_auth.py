@@ -85,13 +85,19 @@ def test_expired_token_makes_exactly_one_refresh_request(
 def test_token_expiring_by_the_clock_is_refreshed_before_the_request(
     toy_transport: AppTransport, store: MemoryTokenStore
 ) -> None:
+    import httpx
     from pydantic import SecretStr
 
     from engage._transport import OAuth2RefreshGrant, RefreshingAuth
 
-    import httpx
-
-    store.put("k", TokenSet(access_token=SecretStr("old"), refresh_token=SecretStr(toyvendor.FIRST_REFRESH_TOKEN), expires_at=100.0))
+    store.put(
+        "k",
+        TokenSet(
+            access_token=SecretStr("old"),
+            refresh_token=SecretStr(toyvendor.FIRST_REFRESH_TOKEN),
+            expires_at=100.0,
+        ),
+    )
     grant = OAuth2RefreshGrant(
         vendor="toy",
         token_url="https://api.toy.test/oauth/token",
@@ -131,7 +137,9 @@ def test_a_refused_refresh_is_an_auth_error_without_the_token(
 def test_token_sets_never_print_their_tokens() -> None:
     from pydantic import SecretStr
 
-    tokens = TokenSet(access_token=SecretStr("access-123456789"), refresh_token=SecretStr("refresh-123456789"))
+    tokens = TokenSet(
+        access_token=SecretStr("access-123456789"), refresh_token=SecretStr("refresh-123456789")
+    )
     assert "123456789" not in repr(tokens) + str(tokens)
 
 
@@ -142,7 +150,10 @@ def test_file_token_store_round_trips_with_private_permissions(tmp_path: Any) ->
 
     path = tmp_path / "tokens.json"
     store = FileTokenStore(path)
-    store.put("toy:acme", TokenSet(access_token=SecretStr("a"), refresh_token=SecretStr("r"), expires_at=5.0))
+    store.put(
+        "toy:acme",
+        TokenSet(access_token=SecretStr("a"), refresh_token=SecretStr("r"), expires_at=5.0),
+    )
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     again = FileTokenStore(path).get("toy:acme")
     assert again is not None and again.refresh_token is not None

@@ -40,9 +40,7 @@ def test_enum_values_are_case_insensitive() -> None:
 
 
 def test_unknown_enum_value_in_a_record_is_kept_raw() -> None:
-    e = Enrollment(
-        ref=REF, target_id="1", sequence_id="2", state="on_hold", vendor_state="on_hold"
-    )
+    e = Enrollment(ref=REF, target_id="1", sequence_id="2", state="on_hold", vendor_state="on_hold")
     assert e.state is EnrollmentState.OTHER
     assert e.vendor_state == "on_hold"
 
@@ -56,7 +54,9 @@ def test_records_are_frozen() -> None:
 def test_datetimes_become_utc() -> None:
     naive = Target(ref=REF, updated_at=datetime(2026, 1, 1, 12))
     assert naive.updated_at == datetime(2026, 1, 1, 12, tzinfo=UTC)
-    plus2 = Target(ref=REF, updated_at=datetime(2026, 1, 1, 14, tzinfo=timezone(timedelta(hours=2))))
+    plus2 = Target(
+        ref=REF, updated_at=datetime(2026, 1, 1, 14, tzinfo=timezone(timedelta(hours=2)))
+    )
     assert plus2.updated_at == datetime(2026, 1, 1, 12, tzinfo=UTC)
     assert plus2.updated_at.tzinfo is UTC
     parsed = Target(ref=REF, updated_at="2026-01-01T12:00:00Z")  # type: ignore[arg-type]
@@ -89,7 +89,9 @@ def test_task_input_carries_a_stable_idempotency_key() -> None:
 
 def test_batch_result_keeps_successes_next_to_failures() -> None:
     error = NotFoundError("gone", vendor="v")
-    result = BatchResult((ItemResult(0, value="a"), ItemResult(1, error=error), ItemResult(2, value="c")))
+    result = BatchResult(
+        (ItemResult(0, value="a"), ItemResult(1, error=error), ItemResult(2, value="c"))
+    )
     assert result.succeeded == ["a", "c"]
     assert [f.index for f in result.failed] == [1]
     assert not result.ok and len(result) == 3

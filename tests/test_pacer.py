@@ -31,8 +31,9 @@ def test_costs_are_weighted_within_the_window() -> None:
     assert pacer.acquire("team-2", rule, cost=8) == 0.0  # scopes are separate budgets
     slept: list[float] = []
     pacer._sleep = slept.append  # type: ignore[method-assign]
-    with operation_scope(vendor="v", tenant="t", operation="op", deadline_seconds=5), pytest.raises(
-        RateLimitError, match="team-1"
+    with (
+        operation_scope(vendor="v", tenant="t", operation="op", deadline_seconds=5),
+        pytest.raises(RateLimitError, match="team-1"),
     ):
         pacer.acquire("team-1", rule, cost=3)  # 8 + 3 > 10 and the window is 60 s away
     assert slept == []
@@ -79,7 +80,8 @@ def test_budget_shared_across_processes_through_redis(redis_url: str) -> None:
     scope = f"org-{time.monotonic_ns()}"
     one.acquire(scope, rule, cost=2)
     two.acquire(scope, rule, cost=1)
-    with operation_scope(vendor="v", tenant="t", operation="op", deadline_seconds=1), pytest.raises(
-        RateLimitError
+    with (
+        operation_scope(vendor="v", tenant="t", operation="op", deadline_seconds=1),
+        pytest.raises(RateLimitError),
     ):
         two.acquire(scope, rule)

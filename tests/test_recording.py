@@ -54,7 +54,9 @@ def test_re_recording_is_byte_identical(tmp_path: Path) -> None:
 
 def test_an_unrecorded_request_fails_on_replay(tmp_path: Path) -> None:
     cassette = tmp_path / "short.yaml"
-    with Recorder(vendor="toy", cassette=cassette, record_mode="rewrite", plugins=[toyvendor]) as rec:
+    with Recorder(
+        vendor="toy", cassette=cassette, record_mode="rewrite", plugins=[toyvendor]
+    ) as rec:
         rec.tenant.targets.get("1")
     with Recorder(vendor="toy", cassette=cassette, plugins=[toyvendor]) as rec:
         rec.tenant.targets.get("1")
@@ -64,7 +66,9 @@ def test_an_unrecorded_request_fails_on_replay(tmp_path: Path) -> None:
 
 def test_token_exchanges_are_scrubbed(tmp_path: Path) -> None:
     form = "grant_type=refresh_token&refresh_token=rt-0123456789abcdef&client_secret=cs-1234567"
-    assert scrub_body(form) == "grant_type=refresh_token&refresh_token=REDACTED&client_secret=REDACTED"
+    assert (
+        scrub_body(form) == "grant_type=refresh_token&refresh_token=REDACTED&client_secret=REDACTED"
+    )
     token_response = json.dumps({"access_token": "at-0123456789abcdef", "expires_in": 7200})
     scrubbed = json.loads(scrub_body(token_response))  # type: ignore[arg-type]
     assert scrubbed == {"access_token": "REDACTED", "expires_in": 7200}
@@ -95,13 +99,18 @@ class _Req:
 
 
 def test_json_api_body_matcher() -> None:
-    a = _Req(b'{"data": {"type": "task", "attributes": {"a": 1, "b": 2}}}', "application/vnd.api+json")
+    a = _Req(
+        b'{"data": {"type": "task", "attributes": {"a": 1, "b": 2}}}', "application/vnd.api+json"
+    )
     b = _Req(b'{"data":{"attributes":{"b":2,"a":1},"type":"task"}}', "application/vnd.api+json")
     json_body_matcher(a, b)
     c = _Req(b'{"data":{"attributes":{"b":3,"a":1},"type":"task"}}', "application/vnd.api+json")
     with pytest.raises(AssertionError):
         json_body_matcher(a, c)
-    json_body_matcher(_Req(b"x=1&y=2", "application/x-www-form-urlencoded"), _Req(b"y=2&x=1", "application/x-www-form-urlencoded"))
+    json_body_matcher(
+        _Req(b"x=1&y=2", "application/x-www-form-urlencoded"),
+        _Req(b"y=2&x=1", "application/x-www-form-urlencoded"),
+    )
 
 
 def test_cassette_file_is_valid_vcr_yaml(tmp_path: Path) -> None:

@@ -122,8 +122,9 @@ def test_no_retry_that_would_outlive_the_deadline() -> None:
         attempts.append(1)
         raise RateLimitError("later", vendor="v", retry_at=NOW + timedelta(seconds=30))
 
-    with operation_scope(vendor="v", tenant="t", operation="op", deadline_seconds=5), pytest.raises(
-        RateLimitError
+    with (
+        operation_scope(vendor="v", tenant="t", operation="op", deadline_seconds=5),
+        pytest.raises(RateLimitError),
     ):
         policy.call(fn)
     assert attempts == [1] and sleeps == []

@@ -95,6 +95,6 @@ def test_a_vendor_link_to_another_host_is_not_followed() -> None:
         plugins=[toyvendor],
         http_transport=httpx.MockTransport(handler),
     )
-    with pytest.raises(DisallowedHostError, match="collector.evil.test"):
+    with pytest.raises(DisallowedHostError, match=r"collector\.evil\.test"):
         list(eng.tenant("acme").targets.list())
     assert [r.url.host for r in requests] == ["api.toy.test"]
