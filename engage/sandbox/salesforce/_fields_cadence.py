@@ -10,8 +10,8 @@ ActionCadenceStep prefix (7cs) is not documented anywhere we could read.
 
 from __future__ import annotations
 
-_OUTCOMES = "Bad Data|Contact Later|Customer Connected|Customer Engaged|Disqualified|Duplicate|No Response|Not Interested|Success"  # noqa: E501
-_STEP_TYPES = "AutoSendAnEmail|Branch|CreateTask|DaisyChain|LinkedInConnection|LinkedInMail|ListenerBranch|MakeACall|PlatformScreenFlowRoot|SendAnEmail|Wait"  # noqa: E501
+_OUTCOMES = "Bad Data|Contact Later|Customer Connected|Customer Engaged|Disqualified|Duplicate|No Response|Not Interested|Success"
+_STEP_TYPES = "AutoSendAnEmail|Branch|CreateTask|DaisyChain|LinkedInConnection|LinkedInMail|ListenerBranch|MakeACall|PlatformScreenFlowRoot|SendAnEmail|Wait"
 _ERROR_CODES = "|".join(
     [
         "AUTO_EMAIL_DAILY_LIMIT_REACHED",
@@ -161,7 +161,7 @@ RelatedToId reference n ref:Opportunity,Invoice:RelatedTo
 ScheduledResumeDateTime datetime n
 State picklist - = Complete|Error|Initializing|Paused|Processing|Running
 TargetId reference n ref:Contact,Lead:Target
-"""  # noqa: E501
+"""
 
 _STEP_TRACKER = f"""
 ActionCadenceId reference n ref:ActionCadence:ActionCadence
@@ -183,7 +183,7 @@ StepTitle string n
 StepType picklist n = {_STEP_TYPES.replace("|Wait", "|SubRoot|Wait")}
 TargetId reference n ref:Contact,Lead:Target
 WasEverPaused boolean -
-"""  # noqa: E501
+"""
 
 # name: (label, plural label, key prefix, supported REST calls, fields)
 CADENCE_OBJECTS: dict[str, tuple[str, str, str, str, str]] = {

@@ -6,7 +6,7 @@ Picklist values are Salesforce's defaults for a new org.
 
 from __future__ import annotations
 
-_INDUSTRY = "Agriculture|Banking|Chemicals|Communications|Construction|Consulting|Education|Electronics|Energy|Engineering|Entertainment|Environmental|Finance|Food & Beverage|Government|Healthcare|Hospitality|Insurance|Machinery|Manufacturing|Media|Not For Profit|Recreation|Retail|Shipping|Technology|Telecommunications|Transportation|Utilities|Other"  # noqa: E501
+_INDUSTRY = "Agriculture|Banking|Chemicals|Communications|Construction|Consulting|Education|Electronics|Energy|Engineering|Entertainment|Environmental|Finance|Food & Beverage|Government|Healthcare|Hospitality|Insurance|Machinery|Manufacturing|Media|Not For Profit|Recreation|Retail|Shipping|Technology|Telecommunications|Transportation|Utilities|Other"
 _LEAD_SOURCE = "Web|Phone Inquiry|Partner Referral|Purchased List|Other"
 _SALUTATION = "Mr.|Ms.|Mrs.|Dr.|Prof."
 
@@ -27,7 +27,7 @@ NumberOfEmployees int cun
 Description textarea cun
 OwnerId reference cud ref:User:Owner
 LastActivityDate date n
-"""  # noqa: E501
+"""
 
 _CONTACT = f"""
 AccountId reference cun ref:Account:Account
@@ -86,7 +86,7 @@ ConvertedContactId reference n ref:Contact:ConvertedContact
 IsUnreadByOwner boolean ud
 DoNotCall boolean cud
 LastActivityDate date n
-"""  # noqa: E501
+"""
 
 _USER = """
 Username string cu

@@ -129,7 +129,7 @@ class Not:
     item: Cond
 
 
-Cond = Union[Comparison, InList, SemiJoin, BoolOp, Not]  # noqa: UP007
+Cond = Union[Comparison, InList, SemiJoin, BoolOp, Not]
 
 
 @dataclass(frozen=True)
