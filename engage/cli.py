@@ -1,0 +1,108 @@
+"""The ``engage`` command."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ._client import Engage
+from ._matrix import capability_markdown, capability_rows
+from .errors import EngageError
+
+app = typer.Typer(
+    help="One vendor-neutral API over sales-engagement platforms.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+sandbox_app = typer.Typer(help="Local emulators of the vendor APIs.", no_args_is_help=True)
+app.add_typer(sandbox_app, name="sandbox")
+
+console = Console()
+err = Console(stderr=True)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="engage.toml (default: $ENGAGE_CONFIG)"),
+]
+
+
+def _fail(exc: EngageError) -> typer.Exit:
+    code = getattr(exc, "code", None)
+    suffix = f" (vendor code {code})" if code else ""
+    err.print(f"[red]error:[/red] {exc}{suffix}", markup=True, highlight=False)
+    return typer.Exit(1)
+
+
+@app.command()
+def adapters() -> None:
+    """List the installed adapters and how many operations each supports."""
+    try:
+        eng = Engage()
+    except EngageError as exc:
+        raise _fail(exc) from None
+    table = Table("vendor", "adapter", "operations")
+    for vendor in eng.vendors:
+        cls = eng.adapter_class(vendor)
+        table.add_row(vendor, f"{cls.__module__}.{cls.__qualname__}", str(len(cls.capabilities)))
+    console.print(table)
+
+
+@app.command()
+def tenants(config: ConfigOption = None) -> None:
+    """List the configured tenants with their vendor and capability summary."""
+    try:
+        eng = Engage.from_config(config)
+        table = Table("tenant", "vendor", "operations")
+        for name in eng.tenant_names():
+            tenant = eng.tenant(name)
+            table.add_row(name, tenant.vendor, str(len(tenant.capabilities)))
+    except EngageError as exc:
+        raise _fail(exc) from None
+    console.print(table)
+
+
+@app.command()
+def capabilities(
+    markdown: Annotated[bool, typer.Option(help="print the docs page")] = False,
+) -> None:
+    """The capability matrix of the installed adapters."""
+    eng = Engage()
+    found = {vendor: eng.adapter_class(vendor) for vendor in eng.vendors}
+    if markdown:
+        typer.echo(capability_markdown(found), nl=False)
+        return
+    table = Table("operation", *sorted(found))
+    for row in capability_rows(found):
+        table.add_row(*(cell.strip("`") for cell in row))
+    console.print(table)
+
+
+@sandbox_app.command("serve")
+def sandbox_serve(
+    vendor: Annotated[str, typer.Option(help="salesloft, outreach or salesforce")],
+    port: Annotated[int, typer.Option(help="0 picks a free port")] = 0,
+    seed: Annotated[int, typer.Option(help="demo data seed")] = 7,
+    size: Annotated[float, typer.Option(help="demo data size (1.0 = default)")] = 1.0,
+) -> None:
+    """Serve one vendor emulator on 127.0.0.1 until interrupted."""
+    from .sandbox import EMULATORS, SandboxOptions, SandboxServer, create_app
+
+    if vendor not in EMULATORS:
+        err.print(f"error: no sandbox for {vendor!r}; there are: {', '.join(EMULATORS)}")
+        raise typer.Exit(2)
+    server = SandboxServer(create_app(vendor, SandboxOptions(seed=seed, size=size)), port=port)
+    with server:
+        console.print(f"{vendor} sandbox on {server.url} (Ctrl-C to stop)")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+
+
+def main() -> None:
+    app()
