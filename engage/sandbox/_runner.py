@@ -49,6 +49,9 @@ class SandboxServer:
             return self
         sock = socket.socket(socket.AF_INET6 if ":" in self._host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted connections inherit this; without it, Nagle's algorithm and the
+        # client's delayed ACK cost ~40 ms per response (measured: 44 ms -> 1 ms).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((self._host, self._requested_port))
         self._socket = sock
         config = uvicorn.Config(

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from . import _actions as actions
+from . import _action_table as actions
 from . import _describe as describe
 from . import _records as records
 from ._auth import base_url, soap_login, token

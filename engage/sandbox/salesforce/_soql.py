@@ -12,9 +12,24 @@ learn early.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any, Union
+from typing import Any
+
+from ._soql_ast import (
+    BoolOp,
+    Comparison,
+    Cond,
+    Count,
+    FieldRef,
+    InList,
+    Literal,
+    Not,
+    OrderItem,
+    Query,
+    SemiJoin,
+    SoqlError,
+    Token,
+)
 
 _TOKEN = re.compile(
     r"""
@@ -62,99 +77,6 @@ KEYWORDS = frozenset(
         "TYPEOF",
     ]
 )
-
-
-class SoqlError(Exception):
-    """A query Salesforce would refuse; ``code`` is MALFORMED_QUERY, INVALID_FIELD, ..."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    pos: int
-
-    def is_kw(self, *words: str) -> bool:
-        return self.kind == "ident" and self.text.upper() in words
-
-
-@dataclass(frozen=True)
-class FieldRef:
-    path: tuple[str, ...]
-    pos: int
-
-
-@dataclass(frozen=True)
-class Literal:
-    kind: str  # string, number, boolean, null, datetime, date, dateconst
-    value: Any
-    raw: str
-    pos: int
-
-
-@dataclass(frozen=True)
-class Comparison:
-    field: FieldRef
-    op: str  # = != < <= > >= LIKE
-    value: Literal
-
-
-@dataclass(frozen=True)
-class InList:
-    field: FieldRef
-    values: tuple[Literal, ...]
-    negate: bool
-
-
-@dataclass(frozen=True)
-class SemiJoin:
-    field: FieldRef
-    query: Query
-    negate: bool
-
-
-@dataclass(frozen=True)
-class BoolOp:
-    op: str  # AND / OR
-    items: tuple[Cond, ...]
-
-
-@dataclass(frozen=True)
-class Not:
-    item: Cond
-
-
-Cond = Union[Comparison, InList, SemiJoin, BoolOp, Not]
-
-
-@dataclass(frozen=True)
-class Count:
-    field: FieldRef | None
-    alias: str | None
-
-
-@dataclass(frozen=True)
-class OrderItem:
-    field: FieldRef
-    descending: bool
-    nulls_last: bool
-
-
-@dataclass(frozen=True)
-class Query:
-    text: str
-    fields: tuple[FieldRef | Count, ...]
-    sobject: str
-    sobject_pos: int
-    where: Cond | None
-    order: tuple[OrderItem, ...]
-    limit: int | None
-    offset: int | None
 
 
 def malformed(text: str, pos: int, detail: str) -> SoqlError:
@@ -419,3 +341,26 @@ def parse(text: str) -> Query:
     if parser.tok.kind != "end":
         raise parser.fail()
     return query
+
+
+__all__ = [
+    "KEYWORDS",
+    "BoolOp",
+    "Comparison",
+    "Cond",
+    "Count",
+    "FieldRef",
+    "InList",
+    "Literal",
+    "Not",
+    "OrderItem",
+    "Query",
+    "SemiJoin",
+    "SoqlError",
+    "Token",
+    "malformed",
+    "parse",
+    "parse_datetime",
+    "tokenize",
+    "unescape",
+]
