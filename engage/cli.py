@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 from typing import Annotated
@@ -98,10 +99,8 @@ def sandbox_serve(
     server = SandboxServer(create_app(vendor, SandboxOptions(seed=seed, size=size)), port=port)
     with server:
         console.print(f"{vendor} sandbox on {server.url} (Ctrl-C to stop)")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
 
 
 def main() -> None:
