@@ -57,7 +57,9 @@ def test_unsupported_operations_raise_before_any_request(
 
 
 def test_unsupported_error_names_the_nearest_alternative(toy: TenantClient) -> None:
-    with pytest.raises(UnsupportedOperationError, match=r"nearest alternative: enrollments\.remove"):
+    with pytest.raises(
+        UnsupportedOperationError, match=r"nearest alternative: enrollments\.remove"
+    ):
         toy.enrollments.pause("1")
 
 
