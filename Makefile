@@ -37,7 +37,7 @@ demo: venv
 	$(VENV)/bin/engage demo
 
 cassettes: venv
-	$(VENV)/bin/pytest -q --record-mode=rewrite -m cassette -p no:xdist
+	$(VENV)/bin/pytest -q -p no:xdist --record-mode=rewrite tests
 
 bench: venv
 	$(PY) -m benchmarks

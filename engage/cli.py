@@ -40,6 +40,27 @@ def _fail(exc: EngageError) -> typer.Exit:
 
 
 @app.command()
+def demo() -> None:
+    """Start the three sandboxes and run the same workflow on each vendor, side by side."""
+    from ._demo import run_demo
+
+    try:
+        results = run_demo(console)
+    except EngageError as exc:
+        raise _fail(exc) from None
+    eng = Engage()
+    broken = {
+        r.vendor: problems
+        for r in results
+        if (problems := r.problems(eng.adapter_class(r.vendor).capabilities))
+    }
+    for vendor, problems in broken.items():
+        err.print(f"[red]{vendor} broke the contract:[/red] " + "; ".join(problems))
+    if broken:
+        raise typer.Exit(1)
+
+
+@app.command()
 def adapters() -> None:
     """List the installed adapters and how many operations each supports."""
     try:
