@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from ._cli_resources import RESOURCES, ConfigOption, console, err, fail
 from ._client import Engage
 from ._matrix import capability_markdown, capability_rows
 from .errors import EngageError
@@ -23,20 +22,8 @@ app = typer.Typer(
 sandbox_app = typer.Typer(help="Local emulators of the vendor APIs.", no_args_is_help=True)
 app.add_typer(sandbox_app, name="sandbox")
 
-console = Console()
-err = Console(stderr=True)
-
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", "-c", help="engage.toml (default: $ENGAGE_CONFIG)"),
-]
-
-
-def _fail(exc: EngageError) -> typer.Exit:
-    code = getattr(exc, "code", None)
-    suffix = f" (vendor code {code})" if code else ""
-    err.print(f"[red]error:[/red] {exc}{suffix}", markup=True, highlight=False)
-    return typer.Exit(1)
+for _name, _group in RESOURCES.items():
+    app.add_typer(_group, name=_name)
 
 
 @app.command()
@@ -47,7 +34,7 @@ def demo() -> None:
     try:
         results = run_demo(console)
     except EngageError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     eng = Engage()
     broken = {
         r.vendor: problems
@@ -66,7 +53,7 @@ def adapters() -> None:
     try:
         eng = Engage()
     except EngageError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     table = Table("vendor", "adapter", "operations")
     for vendor in eng.vendors:
         cls = eng.adapter_class(vendor)
@@ -84,7 +71,7 @@ def tenants(config: ConfigOption = None) -> None:
             tenant = eng.tenant(name)
             table.add_row(name, tenant.vendor, str(len(tenant.capabilities)))
     except EngageError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     console.print(table)
 
 

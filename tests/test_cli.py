@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from engage import Engage
+from engage import Engage, TenantClient
+from engage import _cli_resources as cli_resources
 from engage._matrix import capability_markdown
 from engage.cli import app
+from tests.support import toyvendor
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 runner = CliRunner()
@@ -49,3 +53,34 @@ def test_errors_print_one_line_and_exit_non_zero(tmp_path: Path) -> None:
 def test_unknown_sandbox_vendor() -> None:
     result = runner.invoke(app, ["sandbox", "serve", "--vendor", "hubspot"])
     assert result.exit_code == 2 and "no sandbox" in result.output
+
+
+@pytest.fixture
+def toy_cli(monkeypatch: pytest.MonkeyPatch, toy: TenantClient) -> TenantClient:
+    monkeypatch.setattr(cli_resources, "_tenant", lambda config, name: toy)
+    return toy
+
+
+def test_resource_table_and_json_output(toy_cli: TenantClient) -> None:
+    table = runner.invoke(app, ["targets", "list", "--tenant", "acme", "--limit", "3"])
+    assert table.exit_code == 0, table.output
+    assert "person3@example.com" in table.output and "person4@" not in table.output
+    as_json = runner.invoke(app, ["targets", "get", "7", "--tenant", "acme", "--json"])
+    record = json.loads(as_json.output)[0]
+    assert record["email"] == "person7@example.com" and "raw" not in record
+    found = runner.invoke(app, ["targets", "find", "nobody@example.com", "-t", "acme"])
+    assert "(none)" in found.output
+
+
+def test_bulk_write_and_one_line_errors(toy_cli: TenantClient) -> None:
+    done = runner.invoke(app, ["tasks", "complete", "1", "2", "--tenant", "acme", "--json"])
+    assert done.exit_code == 0, done.output
+    assert [t["status"] for t in json.loads(done.output)] == ["completed", "completed"]
+    missing = runner.invoke(app, ["targets", "get", "999", "--tenant", "acme"])
+    assert missing.exit_code == 1
+    assert "no such person" in missing.output and "vendor code not_found" in missing.output
+    assert toyvendor.API_KEY not in missing.output
+    unsupported = runner.invoke(app, ["enrollments", "pause", "1", "--tenant", "acme"])
+    assert unsupported.exit_code == 1 and "does not support enrollments.pause" in unsupported.output
+    bad_time = runner.invoke(app, ["tasks", "snooze", "1", "-t", "acme", "--until", "tomorrow"])
+    assert bad_time.exit_code == 1 and "ISO-8601" in bad_time.output
