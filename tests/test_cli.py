@@ -84,3 +84,19 @@ def test_bulk_write_and_one_line_errors(toy_cli: TenantClient) -> None:
     assert unsupported.exit_code == 1 and "does not support enrollments.pause" in unsupported.output
     bad_time = runner.invoke(app, ["tasks", "snooze", "1", "-t", "acme", "--until", "tomorrow"])
     assert bad_time.exit_code == 1 and "ISO-8601" in bad_time.output
+
+
+def test_cli_reference_page_is_generated_from_the_typer_app(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "cli.md"
+    typer_cli = Path(sys.executable).with_name("typer")
+    subprocess.run(
+        [str(typer_cli), "engage.cli", "utils", "docs", "--name", "engage", "--output", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    assert (DOCS / "cli.md").read_text() == out.read_text(), (
+        "docs/cli.md is stale: run `typer engage.cli utils docs --name engage --output docs/cli.md`"
+    )
