@@ -21,6 +21,7 @@ from ._transport import (
     MemoryTokenStore,
     Pacer,
     RetryPolicy,
+    TenantPacer,
     TokenStore,
     operation_scope,
 )
@@ -231,7 +232,7 @@ class Engage:
             settings=settings,
             options=config.transport,
             token_store=self.token_store,
-            pacer=self.pacer,
+            pacer=TenantPacer(self.pacer),
             retry=RetryPolicy(config.transport, sleep=self._sleep),
             http_transport=self._http_transport,
         )

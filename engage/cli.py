@@ -48,6 +48,25 @@ def demo() -> None:
 
 
 @app.command()
+def doctor(
+    tenant: Annotated[str, typer.Option("--tenant", "-t", help="the tenant to check")],
+    config: ConfigOption = None,
+) -> None:
+    """Check a tenant's config, credentials, connectivity and rate-limit headroom."""
+    from ._doctor import diagnose
+
+    checks = diagnose(config, tenant)
+    table = Table("check", "", "detail")
+    for check in checks:
+        table.add_row(
+            check.name, "[green]ok[/green]" if check.ok else "[red]failed[/red]", check.detail
+        )
+    console.print(table)
+    if not all(check.ok for check in checks):
+        raise typer.Exit(1)
+
+
+@app.command()
 def adapters() -> None:
     """List the installed adapters and how many operations each supports."""
     try:

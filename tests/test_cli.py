@@ -100,3 +100,32 @@ def test_cli_reference_page_is_generated_from_the_typer_app(tmp_path: Path) -> N
     assert (DOCS / "cli.md").read_text() == out.read_text(), (
         "docs/cli.md is stale: run `typer engage.cli utils docs --name engage --output docs/cli.md`"
     )
+
+
+def test_doctor_reports_config_connectivity_and_headroom(
+    monkeypatch: pytest.MonkeyPatch, toy_engage: Engage
+) -> None:
+    from engage import _doctor
+
+    monkeypatch.setattr(_doctor.Engage, "from_config", classmethod(lambda cls, path: toy_engage))
+    result = runner.invoke(app, ["doctor", "--tenant", "acme"])
+    assert result.exit_code == 0, result.output
+    assert "vendor toy" in result.output and "sequences.list" not in result.output
+    assert "targets.list answered" in result.output
+    assert "99 left" in result.output
+
+
+def test_doctor_fails_on_bad_credentials(monkeypatch: pytest.MonkeyPatch, toy_transport) -> None:
+    from engage import _doctor
+
+    bad = Engage(
+        {"acme": {"vendor": "toy", "api_key": "wrong-key-123456"}},
+        plugins=[toyvendor],
+        http_transport=toy_transport,
+    )
+    monkeypatch.setattr(_doctor.Engage, "from_config", classmethod(lambda cls, path: bad))
+    result = runner.invoke(app, ["doctor", "--tenant", "acme"])
+    assert result.exit_code == 1 and "credentials" in result.output
+    assert "wrong-key-123456" not in result.output
+    unknown = runner.invoke(app, ["doctor", "--tenant", "nobody"])
+    assert unknown.exit_code == 1 and "no tenant named 'nobody'" in unknown.output

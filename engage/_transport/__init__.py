@@ -5,7 +5,7 @@ from ._hints import parse_epoch, parse_retry_after
 from ._hosts import HostAllowList
 from ._http import ErrorDetails, HttpTransport, VendorHttp, build_error, error_class_for
 from ._options import TransportOptions
-from ._pacer import BudgetPacer, NullPacer, Pacer, PacingRule, RateObservation
+from ._pacer import BudgetPacer, NullPacer, Pacer, PacingRule, RateObservation, TenantPacer
 from ._redact import REDACTED, redact_headers, redact_params, redact_url
 from ._retry import Backoff, RetryBudget, RetryPolicy
 from ._scope import OperationScope, current_scope, operation_scope
@@ -31,6 +31,7 @@ __all__ = [
     "RefreshingAuth",
     "RetryBudget",
     "RetryPolicy",
+    "TenantPacer",
     "TokenSet",
     "TokenStore",
     "TransportOptions",

@@ -129,3 +129,19 @@ class BudgetPacer:
                 operation=op.operation,
                 retry_at=datetime.fromtimestamp(now + wait, tz=UTC),
             )
+
+
+class TenantPacer:
+    """One tenant's view of a shared pacer; remembers what the vendor last said."""
+
+    def __init__(self, shared: Pacer) -> None:
+        self.shared = shared
+        self.last_scope: str | None = None
+        self.last_observation: RateObservation | None = None
+
+    def acquire(self, scope: str, rule: PacingRule, cost: int = 1) -> float:
+        return self.shared.acquire(scope, rule, cost)
+
+    def observe(self, scope: str, observation: RateObservation) -> None:
+        self.last_scope, self.last_observation = scope, observation
+        self.shared.observe(scope, observation)
