@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -156,7 +158,8 @@ class Engage:
     ``tenants`` may be a mapping of name -> config, a callable ``name -> config``
     (backed by a product's own database), or a :class:`TenantSource`.
     ``sleep`` is how waits (backoff, pacing) pass; tests replaying recordings
-    make it instant. ``http_transport`` (an ``httpx.BaseTransport``) replaces
+    make it instant; ``clock`` and ``rng`` are what retries read server hints
+    against and draw jitter from (the recorder passes the sandbox's). ``http_transport`` (an ``httpx.BaseTransport``) replaces
     the network for HTTP adapters: a proxy, a mock, an in-process app.
     """
 
@@ -173,10 +176,14 @@ class Engage:
         pacer: Pacer | None = None,
         settings: EngageSettings | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        rng: random.Random | None = None,
         http_transport: Any = None,
     ) -> None:
         self.settings = settings or EngageSettings()
         self._sleep = sleep
+        self._clock = clock
+        self._rng = rng
         self._http_transport = http_transport
         self._source = as_tenant_source(tenants)
         self._registry = AdapterRegistry(
@@ -233,7 +240,9 @@ class Engage:
             options=config.transport,
             token_store=self.token_store,
             pacer=TenantPacer(self.pacer),
-            retry=RetryPolicy(config.transport, sleep=self._sleep),
+            retry=RetryPolicy(
+                config.transport, sleep=self._sleep, clock=self._clock, rng=self._rng
+            ),
             http_transport=self._http_transport,
         )
         return TenantClient(config, adapter_cls(context))

@@ -358,7 +358,8 @@ class Adapter:
 
         if not items:
             return BatchResult(())
-        workers = max(1, min(self.batch_concurrency, len(items)))
+        limit = self.context.options.batch_concurrency or self.batch_concurrency
+        workers = max(1, min(limit, len(items)))
         if workers == 1:
             return BatchResult(tuple(one(pair) for pair in enumerate(items)))
         # Each worker runs in a copy of the caller's context so that the

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
+import sys
 import threading
 from typing import Annotated
 
@@ -21,6 +24,8 @@ app = typer.Typer(
 )
 sandbox_app = typer.Typer(help="Local emulators of the vendor APIs.", no_args_is_help=True)
 app.add_typer(sandbox_app, name="sandbox")
+cassettes_app = typer.Typer(help="Recorded vendor traffic for offline tests.", no_args_is_help=True)
+app.add_typer(cassettes_app, name="cassettes")
 
 for _name, _group in RESOURCES.items():
     app.add_typer(_group, name=_name)
@@ -128,6 +133,34 @@ def sandbox_serve(
         console.print(f"{vendor} sandbox on {server.url} (Ctrl-C to stop)")
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
+
+
+@cassettes_app.command("record")
+def cassettes_record(
+    paths: Annotated[list[str] | None, typer.Argument(help="test paths (default: tests)")] = None,
+    live: Annotated[
+        list[str] | None,
+        typer.Option(help="VENDOR=TENANT: record VENDOR against that real tenant of the config"),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Re-record cassettes by running the tests with --record-mode=rewrite (scrubbed).
+
+    Against the sandboxes by default; with --live, against real accounts whose
+    credentials are in the config (personal data is pseudonymised).
+    """
+    env = dict(os.environ)
+    for item in live or []:
+        vendor, sep, tenant = item.partition("=")
+        if not sep or not vendor or not tenant:
+            err.print(f"error: --live takes VENDOR=TENANT, not {item!r}")
+            raise typer.Exit(2)
+        env[f"ENGAGE_LIVE_TENANT_{vendor.upper()}"] = tenant
+    if config is not None:
+        env["ENGAGE_CONFIG"] = str(config)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "--record-mode=rewrite"]
+    completed = subprocess.run([*command, *(paths or ["tests"])], env=env, check=False)
+    raise typer.Exit(completed.returncode)
 
 
 def main() -> None:

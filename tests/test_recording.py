@@ -79,10 +79,24 @@ def test_token_exchanges_are_scrubbed(tmp_path: Path) -> None:
 
 
 def test_personal_data_is_pseudonymised_when_asked() -> None:
-    body = json.dumps({"email": "Ada@Example.com", "phone": "+1 (415) 555-2671", "id": 3})
+    body = json.dumps(
+        {
+            "email": "Ada@Example.com",
+            "mobile_phone": "+1 (415) 555-2671",
+            "first_name": "Ada",
+            "id": 3,
+            "updated_at": "2026-01-03T09:00:00Z",
+        }
+    )
     cleaned = json.loads(scrub_body(body, personal=True))  # type: ignore[arg-type]
     assert cleaned["email"] == pseudonym_email("ada@example.com")
-    assert cleaned["phone"] == "+1 555 0100" and cleaned["id"] == 3
+    assert cleaned["mobile_phone"] == "+1 555 0100" and cleaned["id"] == 3
+    assert cleaned["first_name"].startswith("Person ") and "Ada" not in cleaned["first_name"]
+    assert cleaned["updated_at"] == "2026-01-03T09:00:00Z"
+    # Scrubbing twice changes nothing more (vcrpy applies its filters twice).
+    assert scrub_body(scrub_body(body, personal=True), personal=True) == scrub_body(
+        body, personal=True
+    )
 
 
 def test_find_secrets_spots_live_tokens() -> None:
@@ -121,3 +135,32 @@ def test_cassette_file_is_valid_vcr_yaml(tmp_path: Path) -> None:
     assert all(u.startswith("https://toy.sandbox.engage.test/") for u in uris)
     statuses = [i["response"]["status"]["code"] for i in data["interactions"]]
     assert 429 in statuses and 404 in statuses
+
+
+def test_recording_a_real_account_hides_its_host_and_personal_data(tmp_path: Path) -> None:
+    from engage import TenantConfig
+    from engage.sandbox import SandboxServer
+
+    cassette = tmp_path / "live.yaml"
+    with SandboxServer(toyvendor.create_app()) as real:
+        real_url = real.url
+        account = TenantConfig(
+            name="acme", vendor="toy", base_url=real_url, api_key=toyvendor.API_KEY
+        )
+        with Recorder(
+            vendor="toy",
+            cassette=cassette,
+            record_mode="rewrite",
+            plugins=[toyvendor],
+            live=account,
+        ) as rec:
+            assert rec.server is None  # no sandbox: the account itself
+            found = rec.tenant.targets.find_by_email("person3@example.com")
+            assert found is not None and found.email == "person3@example.com"
+    text = cassette.read_text()
+    assert real_url not in text and "toy.sandbox.engage.test" in text
+    assert "person3@example.com" not in text and "person3%40example.com" not in text
+    with Recorder(vendor="toy", cassette=cassette, plugins=[toyvendor]) as rec:
+        replayed = rec.tenant.targets.find_by_email("person3@example.com")
+    assert replayed is not None and replayed.id == found.id
+    assert replayed.email == pseudonym_email("person3@example.com")

@@ -86,6 +86,12 @@ class RefreshingAuth(httpx.Auth):
             self.refreshes += 1
             return fresh
 
+    def close(self) -> None:
+        """Release what the refresher holds (its HTTP client)."""
+        close = getattr(self._refresher, "close", None)
+        if callable(close):
+            close()
+
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         tokens = self.current()
         request.headers["Authorization"] = f"Bearer {tokens.access_token.get_secret_value()}"
@@ -160,6 +166,9 @@ class OAuth2RefreshGrant:
             expires_at=self._clock() + float(expires_in) if expires_in else None,
             instance_url=body.get("instance_url"),
         )
+
+    def close(self) -> None:
+        self._http.close()
 
     def __repr__(self) -> str:
         return f"OAuth2RefreshGrant(vendor={self.vendor!r}, token_url={self.token_url!r})"

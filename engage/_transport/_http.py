@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -136,6 +136,9 @@ class HttpTransport:
         return f"HttpTransport(vendor={self.vendor!r}, tenant={self.tenant!r})"
 
     def close(self) -> None:
+        close_auth = getattr(self.client.auth, "close", None)
+        if callable(close_auth):
+            close_auth()
         self.client.close()
 
     def request(
@@ -232,8 +235,9 @@ class HttpTransport:
         extra: dict[str, Any] = {}
         if kind is UnavailableError or issubclass(kind, UnavailableError):
             extra["ambiguous"] = status not in (429, 503)
-        hint = parse_retry_after(response.headers.get("retry-after"), datetime.now(UTC))
-        retry_at = datetime.now(UTC) + timedelta(seconds=hint) if hint is not None else None
+        now = self.retry.now()
+        hint = parse_retry_after(response.headers.get("retry-after"), now)
+        retry_at = now + timedelta(seconds=hint) if hint is not None else None
         error = self._error(
             kind,
             details.message,

@@ -19,3 +19,6 @@ class TransportOptions(BaseModel):
     hint_cap: float = Field(default=120.0, gt=0, description="longest server-requested wait")
     retry_budget_ratio: float = Field(default=0.2, ge=0, le=1)
     retry_budget_floor: int = Field(default=10, ge=0)
+    batch_concurrency: int | None = Field(
+        default=None, ge=1, le=64, description="parallel items in batch writes (adapter default)"
+    )

@@ -81,6 +81,10 @@ class RetryPolicy:
         self._sleep = sleep
         self._clock = clock
 
+    def now(self) -> datetime:
+        """The current time as this policy sees it (the sandbox's clock when recording)."""
+        return self._clock()
+
     def wait_for(self, error: BaseException, retry_number: int) -> float:
         """How long to wait before the next try after ``error``."""
         delay = self.backoff.delay(retry_number)

@@ -9,7 +9,10 @@ Fixtures:
   ``@pytest.mark.engage_vendor("<vendor>")`` marker, recorded or replayed.
 
 ``--record-mode`` (from pytest-recording) chooses: ``none`` (the default)
-replays and fails on any unrecorded request; ``rewrite`` records afresh.
+replays and fails on any unrecorded request; ``rewrite`` records afresh,
+against the vendor's sandbox, or against a real account when
+``ENGAGE_LIVE_TENANT_<VENDOR>`` names a tenant of the engage config
+(``ENGAGE_CONFIG``); personal data is then pseudonymised.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from ._recorder import Recorder
+from ._recorder import Recorder, live_tenant
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -60,6 +63,8 @@ def engage_recorder(request: pytest.FixtureRequest) -> Callable[..., Recorder]:
     def make(vendor: str, **options: Any) -> Recorder:
         options.setdefault("record_mode", _record_mode(request))
         options.setdefault("cassette", cassette_path(request, vendor))
+        if options["record_mode"] != "none" and "live" not in options:
+            options["live"] = live_tenant(vendor)
         return Recorder(vendor=vendor, **options)
 
     return make

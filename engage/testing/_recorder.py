@@ -9,20 +9,50 @@ answers from the cassette, failing on any request that was not recorded.
 
 from __future__ import annotations
 
+import os
+import random
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 from .._client import Engage, TenantClient
 from .._plugins import AdapterRegistry, make_plugin_manager
 from .._transport import MemoryTokenStore, NullPacer, Pacer
 from ..adapter import Adapter
+from ..config import EngageSettings, MappingTenantSource, TenantConfig, require_tenant
+from ..errors import ConfigurationError
 from ..sandbox import SandboxOptions, SandboxServer
 from ._scrub import Rewriter
 from ._vcr import make_vcr
 
 REPLAY_MODES = frozenset({"none"})
+# Appended to a cassette recorded with personal data pseudonymised, so that a
+# replay pseudonymises its own requests the same way before matching them.
+PERSONAL_MARK = "engage_personal: true\n"
+
+
+def live_origin(settings: dict[str, Any]) -> str:
+    """The API origin a real tenant's settings point at (``base_url`` or ``instance_url``)."""
+    for key in ("base_url", "instance_url"):
+        value = settings.get(key)
+        if isinstance(value, str) and value:
+            parts = urlsplit(value)
+            return f"{parts.scheme}://{parts.netloc}"
+    raise ConfigurationError(
+        "a live recording needs base_url or instance_url in the tenant's settings"
+    )
+
+
+def live_tenant(vendor: str) -> TenantConfig | None:
+    """The real tenant to record ``vendor`` against: ``ENGAGE_LIVE_TENANT_<VENDOR>=<name>``."""
+    name = os.environ.get(f"ENGAGE_LIVE_TENANT_{vendor.upper()}")
+    if not name:
+        return None
+    settings = EngageSettings.load()
+    return require_tenant(MappingTenantSource(settings.tenants), name)
 
 
 def canonical_origin(vendor: str) -> str:
@@ -46,6 +76,7 @@ class Recorder:
         transport: Mapping[str, Any] | None = None,
         pacer: Pacer | None = None,
         personal: bool = False,
+        live: TenantConfig | None = None,
     ) -> None:
         self.vendor = vendor
         self.cassette_path = Path(cassette)
@@ -56,7 +87,8 @@ class Recorder:
         self._app = app
         self._transport = dict(transport or {})
         self._pacer = pacer
-        self._personal = personal
+        self._personal = personal or live is not None
+        self._live = live
         self.server: SandboxServer | None = None
         self.engage: Engage | None = None
         self._cassette_cm: Any = None
@@ -84,32 +116,48 @@ class Recorder:
         adapter_cls = self._adapter_class()
         canonical = canonical_origin(self.vendor)
         live: str | None = None
-        if self.recording:
+        settings: dict[str, Any]
+        if self.recording and self._live is not None:
+            # A real account: its own settings, its API origin hidden in the recording.
+            settings = self._live.vendor_settings
+            live = live_origin(settings)
+        elif self.recording:
             app = self._app or adapter_cls.create_sandbox_app(self._sandbox_options)
             self.server = SandboxServer(app).start()
             live = self.server.url
+            settings = adapter_cls.sandbox_settings(live)
+        else:
+            settings = adapter_cls.sandbox_settings(canonical)
         mode = self.record_mode
         if mode in {"rewrite", "all"}:
             # Start from an empty cassette so a re-recording is a whole new file.
             self.cassette_path.unlink(missing_ok=True)
             mode = "all"
-        recorder = make_vcr(
-            mode,
-            Rewriter(live, canonical),
-            personal=self._personal,
-        )
+        if not self.recording and self.cassette_path.exists():
+            self._personal = self._personal or self.cassette_path.read_text().endswith(
+                PERSONAL_MARK
+            )
+        recorder = make_vcr(mode, Rewriter(live, canonical), personal=self._personal)
         self.cassette_path.parent.mkdir(parents=True, exist_ok=True)
         self._cassette_cm = recorder.use_cassette(str(self.cassette_path))
         self.cassette = self._cassette_cm.__enter__()
-        settings = adapter_cls.sandbox_settings(live or canonical)
+        # Batches run one item at a time so that a recording has one order.
+        transport = {"batch_concurrency": 1, **self._transport}
         self.engage = Engage(
-            {self.tenant_name: {"vendor": self.vendor, **settings, "transport": self._transport}},
+            {self.tenant_name: {"vendor": self.vendor, **settings, "transport": transport}},
             plugins=self._plugins,
             token_store=MemoryTokenStore(),
             pacer=self._pacer or NullPacer(),
             sleep=self._sleep,
+            clock=self._now,
+            rng=random.Random(0),
         )
         return self
+
+    def _now(self) -> datetime:
+        if self.server is not None:
+            return self.server.kit.clock.now()  # type: ignore[no-any-return]
+        return datetime.now(UTC)
 
     def _sleep(self, seconds: float) -> None:
         # Recording: let the sandbox's clock pass instead of the wall clock.
@@ -140,6 +188,9 @@ class Recorder:
             try:
                 if self._cassette_cm is not None:
                     self._cassette_cm.__exit__(exc_type, exc, tb)
+                    if self.recording and self._personal and self.cassette_path.exists():
+                        with self.cassette_path.open("a") as cassette:
+                            cassette.write(PERSONAL_MARK)
             finally:
                 if self.server is not None:
                     self.server.stop()

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .._transport import REDACTED
 from .._transport._redact import SECRET_HEADERS, is_secret_param
@@ -43,7 +43,11 @@ _XML_SECRET = re.compile(
     r"<(?P<tag>(?:\w+:)?(?:password|sessionId|username))>[^<]*</(?P=tag)>", re.I
 )
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
+_PSEUDONYM = re.compile(r"person-[0-9a-f]{10}@example\.com")
+# JSON keys whose values are personal data other than e-mail addresses.
+_PHONE_KEY = re.compile(r"phone|mobile|fax", re.I)
+_NAME_KEY = re.compile(r"^(first_?name|last_?name|full_?name|display_?name)$", re.I)
+FAKE_PHONE = "+1 555 0100"
 # Shapes of live credentials; the secret scan looks for them in every cassette.
 LEAK_PATTERNS = (
     re.compile(r"Bearer [A-Za-z0-9._~+/-]{12,}"),
@@ -61,26 +65,47 @@ def find_secrets(text: str) -> list[str]:
 
 
 def pseudonym_email(address: str) -> str:
+    """A stable stand-in for ``address``; a stand-in maps to itself (vcrpy filters twice)."""
+    if _PSEUDONYM.fullmatch(address):
+        return address
     digest = hashlib.sha256(address.lower().encode()).hexdigest()[:10]
     return f"person-{digest}@example.com"
 
 
-def _scrub_json(value: Any, personal: bool) -> Any:
+def _pseudonym_name(name: str) -> str:
+    if name.startswith("Person "):
+        return name
+    return "Person " + hashlib.sha256(name.encode()).hexdigest()[:6]
+
+
+def _scrub_json(value: Any, personal: bool, key: str = "") -> Any:
     if isinstance(value, dict):
         return {
-            k: (REDACTED if k in SECRET_KEYS and v else _scrub_json(v, personal))
+            k: (REDACTED if k in SECRET_KEYS and v else _scrub_json(v, personal, k))
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_scrub_json(v, personal) for v in value]
-    if isinstance(value, str) and personal:
+        return [_scrub_json(v, personal, key) for v in value]
+    if isinstance(value, str) and value and personal:
+        if _PHONE_KEY.search(key):
+            return FAKE_PHONE
+        if _NAME_KEY.match(key):
+            return _pseudonym_name(value)
         return _scrub_personal(value)
     return value
 
 
 def _scrub_personal(text: str) -> str:
-    text = _EMAIL.sub(lambda m: pseudonym_email(m.group(0)), text)
-    return _PHONE.sub("+1 555 0100", text)
+    return _EMAIL.sub(lambda m: pseudonym_email(m.group(0)), text)
+
+
+def _scrub_uri(uri: str) -> str:
+    """Pseudonymise personal data in query values, which arrive URL-encoded."""
+    parts = urlsplit(uri)
+    if not parts.query:
+        return uri
+    pairs = [(k, _scrub_personal(v)) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    return urlunsplit(parts._replace(query=urlencode(pairs, safe="[]'")))
 
 
 def scrub_body(body: bytes | str | None, *, personal: bool = False) -> bytes | str | None:
@@ -147,7 +172,7 @@ def request_scrubber(rewriter: Rewriter, *, personal: bool) -> Callable[[Any], A
     def scrub(request: Any) -> Any:
         request.uri = rewriter.text(request.uri)
         if personal:
-            request.uri = _scrub_personal(request.uri)
+            request.uri = _scrub_uri(request.uri)
         for name in list(request.headers):
             if name.lower() in SECRET_HEADERS:
                 request.headers[name] = REDACTED

@@ -1,9 +1,8 @@
-"""engage adapter plugin for Outreach.
+"""engage adapter plugin for Outreach (REST API v2, JSON:API).
 
-Registered through the ``engage`` entry-point group, as any third-party
-adapter would be. The operations arrive with the Outreach issue; until then the
-adapter declares no capabilities, so every call raises
-UnsupportedOperationError before any request.
+Registered through the ``engage`` entry-point group, as any third-party adapter
+would be. What each neutral operation becomes at Outreach, and which field comes
+from which attribute, is in docs/vendors/outreach.md.
 """
 
 from __future__ import annotations
@@ -13,9 +12,10 @@ from collections.abc import Callable
 import engage
 from engage import Adapter
 
+from ._adapter import OutreachAdapter
+from ._settings import OutreachSettings
 
-class OutreachAdapter(Adapter):
-    vendor = "outreach"
+__all__ = ["OutreachAdapter", "OutreachSettings", "register_adapters"]
 
 
 @engage.hookimpl

@@ -4,20 +4,22 @@ reference documents.
 Emulated, under ``/api/v2`` with ``application/vnd.api+json``:
 
 * reads of ``users``, ``mailboxes``, ``accounts``, ``prospects``, ``sequences``,
-  ``sequenceSteps``, ``sequenceStates``, ``tasks``, ``taskPriorities``, ``mailings``
-  and ``calls``, with ``filter[...]`` (lists, ``a..b`` ranges with ``inf``/``neginf``,
+  ``sequenceSteps``, ``sequenceStates``, ``tasks``, ``taskPriorities``, ``mailings``,
+  ``calls`` and ``prospectNotes``, with ``filter[...]`` (lists, ``a..b`` ranges with ``inf``/``neginf``,
   ``__null__``, ``newFilterSyntax=true`` operators, relationship filters as each
   relationship allows, ``filter[q]``), ``sort`` (``-`` for descending),
   ``include`` (deduplicated ``included``), ``fields[type]``, ``count=true``
   (``meta.count``), cursor pages (``page[size]`` up to 1000, ``page[after]`` /
   ``page[before]``, ``links.first/prev/next``) and deprecated offset pages
   (``page[offset]`` up to 10,000, ``page[limit]``);
-* writes: create/update prospects, create/update tasks, log calls, enrol
+* writes: create/update prospects, create/update tasks, log calls, create prospect
+  notes (``POST /prospectNotes``), enrol
   (``POST /sequenceStates``, 422 "already in this sequence"), the sequence-state
   actions finish/pause/resume and every Task action of the reference (advance,
   deliver, markComplete, reassignOwner, reschedule, snooze, updateNote,
   updateOpportunityAssociation) with their ``actionParams[...]``;
-* ``POST /oauth/token`` (authorization code and rotating refresh tokens),
+* ``POST /oauth/token`` (authorization code and rotating refresh tokens; the fixed
+  ``DEMO_REFRESH_TOKEN`` is accepted on every start, for configured demo tenants),
   bearer-token checks (401), OAuth scopes (403), 10,000 requests per user per hour
   with ``X-RateLimit-*`` headers (429), scheduled maintenance (503 with an
   ISO-8601 ``Retry-After``), JSON:API error objects.
@@ -51,6 +53,7 @@ from ._oauth import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
     DEMO_REDIRECT_URI,
+    DEMO_REFRESH_TOKEN,
     DEMO_USER_ID,
     token_endpoint,
 )
@@ -137,6 +140,7 @@ __all__ = [
     "DEMO_CLIENT_ID",
     "DEMO_CLIENT_SECRET",
     "DEMO_REDIRECT_URI",
+    "DEMO_REFRESH_TOKEN",
     "DEMO_USER_ID",
     "VENDOR",
     "create_app",

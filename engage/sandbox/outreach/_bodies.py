@@ -55,7 +55,7 @@ def _coerce(name: str, value: Any, pointer: str) -> Any:
             return iso(parse_time(str(value)))
         except ValueError as exc:
             raise invalid(f"'{name}' is not a valid date-time.", pointer) from exc
-    if name == "shouldRecordCall":
+    if name in {"shouldRecordCall", "pinned"}:
         if not isinstance(value, bool):
             raise invalid(f"'{name}' must be a boolean.", pointer)
         return value

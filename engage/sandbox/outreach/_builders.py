@@ -328,6 +328,13 @@ def call_attrs(now: str) -> dict[str, Any]:
     )
 
 
+NOTE_TYPES = ("note", "call", "coffee", "beer", "meeting")
+
+
+def prospect_note_attrs(now: str) -> dict[str, Any]:
+    return _ordered({"createdAt": now, "message": None, "noteType": "note", "pinned": False})
+
+
 def task_priority_attrs(now: str, name: str, weight: int, color: int) -> dict[str, Any]:
     return _ordered(
         {"color": color, "createdAt": now, "name": name, "updatedAt": now, "weight": weight}

@@ -4,7 +4,8 @@ Access tokens live two hours, refresh tokens fourteen days, and every refresh
 hands out a new refresh token while spending the old one. Errors use the OAuth
 2.0 ``{"error", "error_description"}`` body rather than JSON:API, as token
 endpoints do. The authorization code is a fixed demo value that can be reused,
-because there is no browser consent step to mint fresh ones.
+because there is no browser consent step to mint fresh ones; likewise the fixed
+``DEMO_REFRESH_TOKEN`` is always accepted for the demo user.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from .._tokens import IssuedToken
 from ._runtime import Runtime, all_scopes
 
 DEMO_CLIENT_ID = "engage-sandbox-outreach"
@@ -23,6 +25,11 @@ DEMO_CLIENT_SECRET = "sandbox-outreach-client-secret"
 DEMO_REDIRECT_URI = "http://127.0.0.1/oauth/callback"
 DEMO_AUTH_CODE = "sandbox-outreach-authorization-code"
 DEMO_USER_ID = 1
+# A refresh token every fresh emulator accepts for the demo user, so that a tenant
+# configured with it (``engage demo``, cassette recording) needs no consent step.
+# Unlike the tokens it mints it is never spent: any number of demo tenants may
+# start from it, and the pairs they receive rotate as Outreach's do.
+DEMO_REFRESH_TOKEN = "sandbox-outreach-demo-refresh-token"
 
 _INVALID_GRANT = (
     "The provided authorization grant is invalid, expired, revoked, does not match the "
@@ -68,7 +75,12 @@ async def token_endpoint(request: Request) -> Response:
             return _error(400, "invalid_grant", _INVALID_GRANT)
         token = rt.issue(str(DEMO_USER_ID), form.get("scope") or all_scopes())
     elif grant == "refresh_token":
-        refreshed = rt.refresh(form.get("refresh_token", ""))
+        presented = form.get("refresh_token", "")
+        refreshed: IssuedToken | None
+        if presented == DEMO_REFRESH_TOKEN:
+            refreshed = rt.issue(str(DEMO_USER_ID), all_scopes())
+        else:
+            refreshed = rt.refresh(presented)
         if refreshed is None:
             return _error(400, "invalid_grant", _INVALID_GRANT)
         token = refreshed

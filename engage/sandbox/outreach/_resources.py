@@ -353,6 +353,20 @@ RESOURCES: dict[str, ResourceDef] = {
                 | {"shouldRecordCall", "tags", "to", "userCallType", "vendorCallId"}
             ),
         ),
+        ResourceDef(
+            type="prospectNote",
+            plural="prospectNotes",
+            to_one={
+                "creator": _no_filter("user"),
+                "opportunity": _no_filter("opportunity"),
+                "prospect": _one("prospect", writable=True),
+            },
+            to_many={},
+            filterable=frozenset({"createdAt"}),
+            sortable=frozenset({"createdAt"}),
+            # opportunityAssociationRule is write-only: accepted, checked, not rendered.
+            writable=frozenset({"message", "noteType", "opportunityAssociationRule", "pinned"}),
+        ),
     ]
 }
 

@@ -1,4 +1,4 @@
-"""Creates and updates of prospects and tasks, and logging calls.
+"""Creates and updates of prospects and tasks, logging calls, and prospect notes.
 
 Responses carry the resource without ``included``, because Outreach stopped
 honouring ``include`` on create and update responses.
@@ -12,12 +12,14 @@ from starlette.routing import Route
 
 from ._bodies import attributes, relationships, require, resource_object
 from ._builders import (
+    NOTE_TYPES,
     OPPORTUNITY_ASSOCIATIONS,
     TASK_ACTIONS,
     blank_rels,
     call_attrs,
     prospect_attrs,
     prospect_name,
+    prospect_note_attrs,
     task_attrs,
 )
 from ._engine import advance, finish, touch
@@ -177,6 +179,29 @@ async def create_call(ctx: Ctx) -> tuple[int, Any]:
     return created(ctx, record)
 
 
+async def create_prospect_note(ctx: Ctx) -> tuple[int, Any]:
+    data = resource_object(ctx.body, "prospectNote")
+    values = attributes(data, "prospectNote")
+    rels = relationships(data, "prospectNote", ctx.store)
+    require(rels, "prospect", "/data/relationships", "Prospect")
+    require(values, "message", "/data/attributes", "Message")
+    if values.get("noteType") not in (None, *NOTE_TYPES):
+        raise invalid(
+            f"Note type must be one of {', '.join(NOTE_TYPES)}.", "/data/attributes/noteType"
+        )
+    rule = values.pop("opportunityAssociationRule", None)
+    if rule not in (None, "recent_created", "recent_updated"):
+        raise invalid(
+            "Opportunity association rule must be recent_created or recent_updated.",
+            "/data/attributes/opportunityAssociationRule",
+        )
+    attrs = prospect_note_attrs(iso(ctx.now()))
+    attrs.update({k: v for k, v in values.items() if v is not None})
+    note_rels = blank_rels("prospectNote", creator=("user", ctx.user_id))
+    note_rels.update(rels)
+    return created(ctx, ctx.store.add("prospectNote", attrs, note_rels))
+
+
 def routes() -> list[Route]:
     return [
         Route("/api/v2/prospects", api(create_prospect, "prospects"), methods=["POST"]),
@@ -184,4 +209,7 @@ def routes() -> list[Route]:
         Route("/api/v2/tasks", api(create_task, "tasks"), methods=["POST"]),
         Route("/api/v2/tasks/{id:int}", api(update_task, "tasks"), methods=["PATCH"]),
         Route("/api/v2/calls", api(create_call, "calls"), methods=["POST"]),
+        Route(
+            "/api/v2/prospectNotes", api(create_prospect_note, "prospectNotes"), methods=["POST"]
+        ),
     ]
