@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -89,6 +90,10 @@ def test_read_timeout(server: SandboxServer) -> None:
     server.kit.faults.add(kind="timeout", delay=0.5, path="/people")
     with pytest.raises(httpx.ReadTimeout):
         httpx.get(server.url + "/people", headers=AUTH, timeout=0.1)
+    # The server still answers the abandoned request; let it finish before the next test.
+    deadline = time.monotonic() + 5
+    while server.kit.stats.snapshot()["requests"] < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def test_expired_token_fault(server: SandboxServer) -> None:
