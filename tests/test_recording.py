@@ -76,6 +76,8 @@ def test_token_exchanges_are_scrubbed(tmp_path: Path) -> None:
     assert "pw!" not in str(scrub_body(soap)) and "ada@example.com" not in str(scrub_body(soap))
     untouched = '{"data": {"id": 1, "name": "été"}}'
     assert scrub_body(untouched) == untouched  # exact bytes kept when nothing is secret
+    task = json.loads(scrub_body('{"idempotency_key": "9f8e7d6c5b4a", "subject": "x"}'))  # type: ignore[arg-type]
+    assert task == {"idempotency_key": "VOLATILE", "subject": "x"}  # random per run
 
 
 def test_personal_data_is_pseudonymised_when_asked() -> None:

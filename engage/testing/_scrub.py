@@ -38,6 +38,10 @@ SECRET_KEYS = frozenset(
         "refreshToken",
     }
 )
+# JSON keys whose values differ on every run by design (a fresh idempotency key per
+# write): recorded, and matched on replay, as a fixed placeholder.
+VOLATILE_KEYS = frozenset({"idempotency_key"})
+VOLATILE = "VOLATILE"
 # XML elements (Salesforce SOAP login) that carry credentials.
 _XML_SECRET = re.compile(
     r"<(?P<tag>(?:\w+:)?(?:password|sessionId|username))>[^<]*</(?P=tag)>", re.I
@@ -80,10 +84,7 @@ def _pseudonym_name(name: str) -> str:
 
 def _scrub_json(value: Any, personal: bool, key: str = "") -> Any:
     if isinstance(value, dict):
-        return {
-            k: (REDACTED if k in SECRET_KEYS and v else _scrub_json(v, personal, k))
-            for k, v in value.items()
-        }
+        return {k: _scrub_entry(k, v, personal) for k, v in value.items()}
     if isinstance(value, list):
         return [_scrub_json(v, personal, key) for v in value]
     if isinstance(value, str) and value and personal:
@@ -93,6 +94,14 @@ def _scrub_json(value: Any, personal: bool, key: str = "") -> Any:
             return _pseudonym_name(value)
         return _scrub_personal(value)
     return value
+
+
+def _scrub_entry(key: str, value: Any, personal: bool) -> Any:
+    if key in SECRET_KEYS and value:
+        return REDACTED
+    if key in VOLATILE_KEYS and value:
+        return VOLATILE
+    return _scrub_json(value, personal, key)
 
 
 def _scrub_personal(text: str) -> str:

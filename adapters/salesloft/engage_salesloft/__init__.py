@@ -1,9 +1,8 @@
-"""engage adapter plugin for Salesloft.
+"""engage adapter plugin for Salesloft (API v2).
 
 Registered through the ``engage`` entry-point group, as any third-party
-adapter would be. The operations arrive with the Salesloft issue; until then the
-adapter declares no capabilities, so every call raises
-UnsupportedOperationError before any request.
+adapter would be; see ``docs/vendors/salesloft.md`` for what each neutral
+operation means here.
 """
 
 from __future__ import annotations
@@ -13,9 +12,10 @@ from collections.abc import Callable
 import engage
 from engage import Adapter
 
+from ._adapter import ALTERNATIVES, MissingIdsError, SalesloftAdapter
+from ._settings import SalesloftSettings
 
-class SalesloftAdapter(Adapter):
-    vendor = "salesloft"
+__all__ = ["ALTERNATIVES", "MissingIdsError", "SalesloftAdapter", "SalesloftSettings"]
 
 
 @engage.hookimpl

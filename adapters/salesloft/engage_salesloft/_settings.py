@@ -1,0 +1,41 @@
+"""A Salesloft tenant's settings: where the API is and how to authenticate."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import model_validator
+
+from engage import Secret, VendorSettings
+
+DEFAULT_BASE_URL = "https://api.salesloft.com"
+DEFAULT_TOKEN_URL = "https://accounts.salesloft.com/oauth/token"
+
+
+class SalesloftSettings(VendorSettings):
+    """Either ``api_key`` or the OAuth2 trio (``client_id``, ``client_secret``, ``refresh_token``).
+
+    ``team_id`` is optional: Salesloft counts its 600-a-minute budget per team,
+    so tenants that share a team should name it to share one pacing budget
+    (otherwise each tenant is paced on its own, which is right for one
+    tenant per team and costs no extra request to discover).
+    """
+
+    base_url: str = DEFAULT_BASE_URL
+    api_key: Secret | None = None
+    client_id: str | None = None
+    client_secret: Secret | None = None
+    refresh_token: Secret | None = None
+    token_url: str = DEFAULT_TOKEN_URL
+    team_id: str | None = None
+
+    @model_validator(mode="after")
+    def _one_credential(self) -> Self:
+        oauth = self.client_id is not None or self.client_secret is not None
+        if self.api_key is None and not oauth:
+            raise ValueError("set api_key, or client_id and client_secret (OAuth2)")
+        if self.api_key is not None and oauth:
+            raise ValueError("set api_key or the OAuth2 client, not both")
+        if oauth and (self.client_id is None or self.client_secret is None):
+            raise ValueError("OAuth2 needs both client_id and client_secret")
+        return self
