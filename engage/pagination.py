@@ -101,6 +101,18 @@ class Pager(Generic[T]):
 
         return Pager(fetch, cursor=self._start, limit=self._limit, scope=self._scope)
 
+    def filter(self, keep: Callable[[T], bool]) -> Pager[T]:
+        """Only the items ``keep`` accepts, for filters the vendor cannot apply itself.
+
+        Pages may come out shorter (even empty) but paging and cursors are unchanged.
+        """
+
+        def fetch(cursor: str | None) -> Page[T]:
+            page = self._fetch(cursor)
+            return Page([item for item in page.items if keep(item)], page.next_cursor)
+
+        return Pager(fetch, cursor=self._start, limit=self._limit, scope=self._scope)
+
     def iter_pages(self) -> Iterator[Page[T]]:
         cursor = self._start
         remaining = self._limit

@@ -255,7 +255,8 @@ class Scenario:
             call = t.activities.log_call(
                 target_id=self.state["target"].id,
                 duration_seconds=180,
-                outcome="Connected",
+                # No outcome: each vendor has its own vocabulary (Outreach's two words,
+                # a Salesloft team's disposition list), so none is portable.
                 notes="Contract scenario call",
             )
             facts["kind"] = call.kind.value

@@ -16,6 +16,7 @@ from engage import (
     Enrollment,
     EnrollmentInput,
     EnrollmentQuery,
+    EnrollmentState,
     InputError,
     NoteInput,
     Pager,
@@ -54,6 +55,20 @@ TASK_ACTIONS = (
     "updateOpportunityAssociation",
 )
 STATE_ACTIONS = ("finish", "pause", "resume")
+
+
+CALL_OUTCOMES = {"answered": "Answered", "not answered": "Not Answered"}
+
+
+def _call_outcome(outcome: str) -> str:
+    """Outreach's call outcome is one of two words (dispositions are a separate resource)."""
+    try:
+        return CALL_OUTCOMES[outcome.strip().lower()]
+    except KeyError:
+        raise InputError(
+            f"Outreach call outcomes are 'Answered' or 'Not Answered', not {outcome!r}; "
+            "set a disposition with vendor_fields"
+        ) from None
 
 
 def _mapped(fn: Callable[[dict[str, Any]], T]) -> Callable[[dict[str, Any], Any], T]:
@@ -185,9 +200,12 @@ class OutreachAdapter(TaskOperations, Adapter):
 
     def list_sequences(self, query: SequenceQuery) -> Pager[Sequence]:
         params = sequence_params(query)
-        return self.session.pager(
+        pager = self.session.pager(
             f"{API}/sequences", params, _mapped(m.to_sequence), query.page_size
         )
+        if query.active is None:
+            return pager
+        return pager.filter(lambda sequence: sequence.active is query.active)
 
     def list_steps(self, sequence_id: str) -> Pager[Step]:
         params = {"filter[sequence][id]": sequence_id, "sort": "order"}
@@ -268,7 +286,10 @@ class OutreachAdapter(TaskOperations, Adapter):
         return self._lookup_then(lookup, write)
 
     def remove_enrollment(self, enrollment_id: str) -> Enrollment:
-        return self._state_action(enrollment_id, "finish", {"finished"})
+        # Outreach's "finish" is how a prospect is taken out; its state then reads
+        # "finished" (kept in vendor_state) but the neutral answer to remove is REMOVED.
+        finished = self._state_action(enrollment_id, "finish", {"finished"})
+        return finished.model_copy(update={"state": EnrollmentState.REMOVED})
 
     def pause_enrollment(self, enrollment_id: str) -> Enrollment:
         return self._state_action(enrollment_id, "pause", {"paused"})
@@ -285,7 +306,7 @@ class OutreachAdapter(TaskOperations, Adapter):
     def log_call(self, data: CallInput) -> Activity:
         attrs: dict[str, Any] = {"direction": data.direction.value}
         if data.outcome is not None:
-            attrs["outcome"] = data.outcome
+            attrs["outcome"] = _call_outcome(data.outcome)
         if data.notes is not None:
             attrs["note"] = data.notes
         if data.occurred_at is not None:

@@ -48,11 +48,7 @@ def target_params(query: TargetQuery) -> Params:
 
 
 def sequence_params(query: SequenceQuery) -> Params:
-    if query.active is not None:
-        raise InputError(
-            "Outreach cannot filter sequences by active (enabled is not filterable); "
-            "list them and check Sequence.active"
-        )
+    """Server-side filters; ``active`` is applied to what is read (enabled is not filterable)."""
     params: Params = {}
     if query.updated_since:
         params["filter[updatedAt]"] = span(query.updated_since, None)

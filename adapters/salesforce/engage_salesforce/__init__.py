@@ -1,9 +1,8 @@
-"""engage adapter plugin for Salesforce.
+"""engage adapter plugin for Salesforce Sales Engagement.
 
 Registered through the ``engage`` entry-point group, as any third-party
-adapter would be. The operations arrive with the Salesforce issue; until then the
-adapter declares no capabilities, so every call raises
-UnsupportedOperationError before any request.
+adapter would be. Built on simple-salesforce (logins and the ``raw`` client);
+every request goes through the tenant's timeouts, pacing and retries.
 """
 
 from __future__ import annotations
@@ -13,9 +12,10 @@ from collections.abc import Callable
 import engage
 from engage import Adapter
 
+from ._adapter import SalesforceAdapter
+from ._settings import SalesforceSettings
 
-class SalesforceAdapter(Adapter):
-    vendor = "salesforce"
+__all__ = ["SalesforceAdapter", "SalesforceSettings", "register_adapters"]
 
 
 @engage.hookimpl

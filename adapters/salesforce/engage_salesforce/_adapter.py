@@ -1,0 +1,324 @@
+"""The Salesforce adapter: targets, cadences and enrollments (tasks and activities in ``_tasks``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import engage
+from engage import (
+    BatchResult,
+    ConflictError,
+    Enrollment,
+    EnrollmentInput,
+    EnrollmentQuery,
+    EnrollmentState,
+    InputError,
+    ItemResult,
+    SequenceQuery,
+    Step,
+    Target,
+    TargetInput,
+    TargetKind,
+    TargetQuery,
+)
+from engage import Sequence as SequenceRecord
+from engage.pagination import Page, Pager
+
+from . import _actions as actions
+from . import _mapping as mapping
+from . import _soql as soql
+from . import _wire as wire
+from ._actions import ActionRunner
+from ._reads import Phase, Reader, parser
+from ._session import SalesforceSession
+from ._settings import SalesforceSettings
+from ._tasks import TaskOperations
+
+DISPOSITIONS = (
+    "Success",
+    "Customer Engaged",
+    "Customer Connected",
+    "Contact Later",
+    "No Response",
+    "Not Interested",
+    "Disqualified",
+    "Bad Data",
+    "Duplicate",
+)
+_REMOVED = ("ManuallyRemoved", "ManuallyRemovedNoAccess")
+_PARSE_LEAD = parser(wire.Person, mapping.target)
+_PARSE_CADENCE = parser(wire.Cadence, mapping.sequence)
+_PARSE_TRACKER = parser(wire.Tracker, mapping.enrollment)
+
+
+def _same_id(a: str | None, b: str | None) -> bool:
+    # 15- and 18-character forms of one id share their first 15 characters.
+    return bool(a and b) and a[:15] == b[:15]  # type: ignore[index]
+
+
+class SalesforceAdapter(TaskOperations, engage.Adapter):
+    """Salesforce Sales Engagement through the REST API, SOQL and the invocable actions."""
+
+    vendor = "salesforce"
+    settings_model = SalesforceSettings
+
+    def __init__(self, context: engage.TenantContext) -> None:
+        super().__init__(context)
+        settings = context.settings
+        assert isinstance(settings, SalesforceSettings)
+        self.session = SalesforceSession(settings, context)
+        self.reader = Reader(self.session)
+        self.actions = ActionRunner(self.session, settings.action_batch_size)
+
+    @classmethod
+    def sandbox_settings(cls, base_url: str) -> dict[str, Any]:
+        from engage.sandbox import salesforce as sandbox
+
+        return {
+            "instance_url": base_url,
+            "login_url": base_url,
+            "client_id": sandbox.DEMO_CLIENT_ID,
+            "client_secret": sandbox.DEMO_CLIENT_SECRET,
+            "refresh_token": sandbox.DEMO_REFRESH_TOKEN,
+        }
+
+    def close(self) -> None:
+        self.session.close()
+
+    def raw_client(self) -> Any:
+        return self.session.client
+
+    # --- targets -----------------------------------------------------------------
+    def _target_select(self, sobject: str) -> soql.Select:
+        fields = soql.LEAD_FIELDS if sobject == "Lead" else soql.CONTACT_FIELDS
+        return soql.Select(sobject, fields)
+
+    def get_target(self, target_id: str) -> Target:
+        sobject = mapping.sobject_of(target_id)
+        if sobject not in ("Lead", "Contact"):
+            raise InputError(f"{target_id[:40]!r} is not a Lead (00Q...) or Contact (003...) id")
+        select = self._target_select(sobject).and_where(f"Id = {soql.sf_id(target_id)}")
+        return self.reader.one(select, _PARSE_LEAD, sobject)
+
+    def list_targets(self, query: TargetQuery) -> Pager[Target]:
+        phases = []
+        for sobject in ("Lead", "Contact"):
+            select = self._target_select(sobject)
+            if sobject == "Lead":
+                select.and_where("IsConverted = false")  # the Contact stands for it
+            if query.ids:
+                wanted = [i for i in query.ids if mapping.sobject_of(i) == sobject]
+                if not wanted:
+                    continue
+                select.and_where(f"Id IN {soql.id_list(wanted)}")
+            if query.owner_id:
+                select.and_where(f"OwnerId = {soql.sf_id(query.owner_id, 'owner_id')}")
+            select.order = "Id"
+            if query.updated_since:
+                select.and_where(f"SystemModstamp >= {soql.datetime_literal(query.updated_since)}")
+                select.order = "SystemModstamp, Id"
+            phases.append(Phase(str(select), _PARSE_LEAD))
+        if query.ids and not phases:
+            raise InputError("none of ids is a Lead (00Q...) or Contact (003...) id")
+        return self.reader.pager(phases, query.page_size)
+
+    def find_target_by_email(self, email: str) -> Target | None:
+        # A converted Lead lives on as its Contact, so Contacts are asked first.
+        for sobject in ("Contact", "Lead"):
+            select = self._target_select(sobject).and_where(f"Email = {soql.quote(email)}")
+            if sobject == "Lead":
+                select.and_where("IsConverted = false")
+            select.order, select.limit = "CreatedDate, Id", 1
+            rows = self.reader.query(select).records
+            if rows:
+                return _PARSE_LEAD(rows[0])
+        return None
+
+    def create_target(self, data: TargetInput) -> Target:
+        if data.kind is TargetKind.PERSON_ACCOUNT:
+            raise InputError("create person accounts through raw (Account with a PersonRecordType)")
+        sobject = "Contact" if data.kind is TargetKind.CONTACT else "Lead"
+        body = mapping.target_fields(data, sobject, creating=True)
+        created = self.session.send("POST", f"sobjects/{sobject}", json=body, idempotent=False)
+        return self.get_target(wire.CreateResult.model_validate(created.json()).id)
+
+    def upsert_target(self, data: TargetInput) -> Target:
+        found = self.find_target_by_email(data.email)
+        if found is None:
+            return self.create_target(data)
+        sobject = found.ref.object_type
+        body = mapping.target_fields(data, sobject, creating=False)
+        self.session.send("PATCH", f"sobjects/{sobject}/{found.id}", json=body, idempotent=True)
+        return self.get_target(found.id)
+
+    # --- sequences ---------------------------------------------------------------
+    def get_sequence(self, sequence_id: str) -> SequenceRecord:
+        select = soql.Select("ActionCadence", soql.CADENCE_FIELDS)
+        select.and_where(f"Id = {soql.sf_id(sequence_id, 'sequence_id')}")
+        return self.reader.one(select, _PARSE_CADENCE, "cadence")
+
+    def list_sequences(self, query: SequenceQuery) -> Pager[SequenceRecord]:
+        select = soql.Select("ActionCadence", soql.CADENCE_FIELDS, order="Id")
+        if query.owner_id:
+            select.and_where(f"OwnerId = {soql.sf_id(query.owner_id, 'owner_id')}")
+        if query.active is not None:
+            select.and_where("State = 'Active'" if query.active else "State != 'Active'")
+        if query.updated_since:
+            select.and_where(f"SystemModstamp >= {soql.datetime_literal(query.updated_since)}")
+            select.order = "SystemModstamp, Id"
+        return self.reader.pager([Phase(str(select), _PARSE_CADENCE)], query.page_size)
+
+    def list_steps(self, sequence_id: str) -> Pager[Step]:
+        select = soql.Select("ActionCadenceStep", soql.STEP_FIELDS)
+        select.and_where(f"ActionCadenceId = {soql.sf_id(sequence_id, 'sequence_id')}")
+        select.order = "DayGroup ASC NULLS LAST, MinuteGroup ASC NULLS LAST, Id"
+
+        def fetch(cursor: str | None) -> Page[Step]:
+            # A cadence has few steps; reading them all at once gives true positions.
+            rows = self.reader.rows(select)
+            return Page(
+                [mapping.step(wire.CadenceStep.model_validate(r), n) for n, r in enumerate(rows, 1)]
+            )
+
+        return Pager(fetch)
+
+    # --- enrollments -------------------------------------------------------------
+    def _tracker(self, enrollment_id: str) -> Enrollment:
+        select = soql.Select("ActionCadenceTracker", soql.TRACKER_FIELDS)
+        select.and_where(f"Id = {soql.sf_id(enrollment_id, 'enrollment_id')}")
+        return self.reader.one(select, _PARSE_TRACKER, "cadence tracker")
+
+    def get_enrollment(self, enrollment_id: str) -> Enrollment:
+        return self._tracker(enrollment_id)
+
+    def list_enrollments(self, query: EnrollmentQuery) -> Pager[Enrollment]:
+        select = soql.Select("ActionCadenceTracker", soql.TRACKER_FIELDS, order="Id")
+        if query.target_id:
+            select.and_where(f"TargetId = {soql.sf_id(query.target_id, 'target_id')}")
+        if query.sequence_id:
+            select.and_where(f"ActionCadenceId = {soql.sf_id(query.sequence_id, 'sequence_id')}")
+        if query.owner_id:
+            select.and_where(f"OwnerId = {soql.sf_id(query.owner_id, 'owner_id')}")
+        if query.state is not None:
+            if query.state not in mapping.STATE_FILTER:
+                raise InputError(f"Salesforce cadence trackers have no state {query.state.value!r}")
+            select.and_where(f"State IN {soql.strings(mapping.STATE_FILTER[query.state])}")
+            removed = soql.strings(_REMOVED)
+            if query.state is EnrollmentState.REMOVED:
+                select.and_where(f"CompletionReason IN {removed}")
+            elif query.state is EnrollmentState.FINISHED:
+                select.and_where(f"(CompletionReason = null OR CompletionReason NOT IN {removed})")
+        if query.updated_since:
+            select.and_where(f"SystemModstamp >= {soql.datetime_literal(query.updated_since)}")
+            select.order = "SystemModstamp, Id"
+        return self.reader.pager([Phase(str(select), _PARSE_TRACKER)], query.page_size)
+
+    def enroll(self, data: EnrollmentInput) -> Enrollment:
+        result = self.enroll_many([data]).items[0]
+        if result.error is not None:
+            raise result.error
+        assert result.value is not None
+        return result.value
+
+    def enroll_many(self, items: Sequence[EnrollmentInput]) -> BatchResult[Enrollment]:
+        """One ``assignTargetToSalesCadence`` call per 200 inputs, then one query for the trackers.
+
+        The action answers no id, so the new trackers are read back by target.
+        A target already in the same cadence counts as enrolled (its existing
+        tracker is returned); in another cadence it is a ConflictError.
+        """
+        inputs = [
+            actions.assign_input(
+                item.sequence_id,
+                item.target_id,
+                user_id=item.owner_id,
+                start_step=item.start_step_id,
+            )
+            | dict(item.vendor_fields)
+            for item in items
+        ]
+        outcomes = self.actions.invoke(actions.ASSIGN, inputs)
+        lookup = [
+            item.target_id
+            for item, outcome in zip(items, outcomes, strict=True)
+            if outcome.ok or isinstance(outcome.error, ConflictError)
+        ]
+        trackers = self._active_trackers(lookup)
+        results: list[ItemResult[Enrollment]] = []
+        for index, (item, outcome) in enumerate(zip(items, outcomes, strict=True)):
+            tracker = next((t for t in trackers if _same_id(t.target_id, item.target_id)), None)
+            same = tracker is not None and _same_id(tracker.sequence_id, item.sequence_id)
+            if tracker is not None and (outcome.ok or same):
+                results.append(ItemResult(index, value=tracker))
+            else:
+                results.append(ItemResult(index, error=outcome.error or _missing(self, item)))
+        return BatchResult(tuple(results))
+
+    def _active_trackers(self, target_ids: Sequence[str]) -> list[Enrollment]:
+        found: list[Enrollment] = []
+        for start in range(0, len(target_ids), 200):  # keeps the query string short
+            chunk = target_ids[start : start + 200]
+            select = soql.Select("ActionCadenceTracker", soql.TRACKER_FIELDS, order="CreatedDate")
+            select.and_where(f"TargetId IN {soql.id_list(chunk, 'target_id')}")
+            select.and_where(
+                f"State IN {soql.strings(mapping.STATE_FILTER[EnrollmentState.ACTIVE] + ('Paused',))}"
+            )
+            found.extend(_PARSE_TRACKER(row) for row in self.reader.rows(select))
+        return found
+
+    def _target_of(self, enrollment_id: str) -> str:
+        return self._tracker(enrollment_id).target_id
+
+    def remove_enrollment(self, enrollment_id: str) -> Enrollment:
+        soql.sf_id(enrollment_id, "enrollment_id")
+        self.actions.one(actions.REMOVE, actions.remove_input(tracker_id=enrollment_id))
+        return self._tracker(enrollment_id)
+
+    def pause_enrollment(self, enrollment_id: str) -> Enrollment:
+        self.actions.one(actions.PAUSE, actions.pause_input(self._target_of(enrollment_id)))
+        return self._tracker(enrollment_id)
+
+    def resume_enrollment(self, enrollment_id: str) -> Enrollment:
+        self.actions.one(actions.RESUME, actions.resume_input(self._target_of(enrollment_id)))
+        return self._tracker(enrollment_id)
+
+    def reassign_enrollment(self, enrollment_id: str, owner_id: str) -> Enrollment:
+        soql.sf_id(owner_id, "owner_id")
+        target = self._target_of(enrollment_id)
+        self.actions.one(actions.CHANGE_ASSIGNEE, actions.change_assignee_input(target, owner_id))
+        return self._tracker(enrollment_id)
+
+    def set_enrollment_outcome(self, enrollment_id: str, outcome: str) -> Enrollment:
+        soql.sf_id(enrollment_id, "enrollment_id")
+        value = next((d for d in DISPOSITIONS if d.lower() == outcome.strip().lower()), None)
+        if value is None:
+            raise InputError(f"outcome must be one of: {', '.join(DISPOSITIONS)}")
+        self.actions.one(actions.MODIFY, actions.modify_input(enrollment_id, disposition=value))
+        return self._tracker(enrollment_id)
+
+    # --- escape hatch ------------------------------------------------------------
+    def vendor_action(self, name: str, params: Mapping[str, Any]) -> Any:
+        """Invoke a standard action by its Salesforce name; answers its per-input results.
+
+        ``params`` is one input's fields, or ``inputs=[{...}, ...]`` for many.
+        """
+        raw = params.get("inputs") if set(params) == {"inputs"} else [dict(params)]
+        if not isinstance(raw, list) or not all(isinstance(i, dict) for i in raw) or not raw:
+            raise InputError("inputs must be a non-empty list of objects")
+        outcomes = self.actions.invoke(name, raw)
+        results = []
+        for outcome in outcomes:
+            if outcome.result is None:
+                assert outcome.error is not None
+                raise outcome.error  # the call itself failed (not one input)
+            results.append(outcome.result.model_dump(mode="json", exclude_unset=True))
+        return results
+
+
+def _missing(adapter: SalesforceAdapter, item: EnrollmentInput) -> engage.VendorError:
+    # The action said yes but no active tracker can be found (deleted meanwhile?).
+    return engage.NotFoundError(
+        "the cadence tracker for this target could not be found after assigning it",
+        **adapter.session.error_context(),
+    )

@@ -1,0 +1,174 @@
+"""Settings, SOQL escaping, the limit header, error mapping and the session's HTTP adapter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+from engage_salesforce import SalesforceAdapter, SalesforceSettings
+from engage_salesforce import _soql as soql
+from engage_salesforce._errors import error_for
+from engage_salesforce._session import _Adapter, parse_limit_info
+
+import engage
+from engage import (
+    AuthError,
+    ConfigurationError,
+    ConflictError,
+    InputError,
+    NotFoundError,
+    QuotaExhaustedError,
+    RateLimitError,
+    ValidationError,
+)
+from engage._transport import RateObservation
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+CTX = {"vendor": "salesforce", "tenant": "t", "operation": "op"}
+
+
+def _settings(**values: Any) -> SalesforceSettings:
+    return SalesforceSettings.model_validate(values)
+
+
+@pytest.mark.parametrize(
+    ("values", "method"),
+    [
+        ({"instance_url": "https://a.my.salesforce.com", "access_token": "x"}, "access_token"),
+        ({"username": "u", "password": "p", "security_token": "s"}, "password"),
+        ({"username": "u", "consumer_key": "k", "private_key_file": "/k.pem"}, "jwt"),
+        ({"client_id": "c", "client_secret": "s", "refresh_token": "r"}, "refresh_token"),
+    ],
+)
+def test_each_login_method(values: dict[str, Any], method: str) -> None:
+    settings = _settings(**values)
+    assert settings.login_method == method and settings.api_version == "60.0"
+    assert "x" not in repr(settings.access_token) if settings.access_token else True
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({}, "no login method"),
+        ({"access_token": "x"}, "access_token login needs instance_url"),
+        ({"username": "u", "password": "p"}, "password login needs security_token"),
+        ({"username": "u", "consumer_key": "k"}, "private_key or private_key_file"),
+        ({"client_id": "c", "refresh_token": "r"}, "refresh_token login needs client_secret"),
+        (
+            {"access_token": "x", "instance_url": "https://a.example", "password": "p"},
+            "exactly one login method",
+        ),
+        ({"access_token": "x", "instance_url": "http://a.example"}, "must be an https:// URL"),
+    ],
+)
+def test_incomplete_or_ambiguous_logins_are_refused(values: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _settings(**values)
+
+
+def test_settings_errors_surface_as_configuration_errors() -> None:
+    eng = engage.Engage({"t": {"vendor": "salesforce", "access_token": "secret-value-123"}})
+    with pytest.raises(ConfigurationError, match="instance_url") as caught:
+        eng.tenant("t")
+    assert "secret-value-123" not in str(caught.value)
+
+
+def test_plain_http_only_for_loopback() -> None:
+    assert _settings(access_token="x", instance_url="http://127.0.0.1:9999").instance_url
+    with pytest.raises(ValueError, match="https"):
+        _settings(access_token="x", instance_url="http://evil.example:9999")
+
+
+def test_the_session_adapter_adds_a_timeout_and_redirects_only_the_loopback_host() -> None:
+    sent: list[tuple[str, Any]] = []
+
+    class Spy(_Adapter):
+        def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+            # Run the real rewrite, but stop before the network.
+            if kwargs.get("timeout") is None:
+                kwargs["timeout"] = self.timeout
+            if self.loopback and request.url.startswith(f"https://{self.loopback}/"):
+                request.url = "http://" + request.url.removeprefix("https://")
+            sent.append((request.url, kwargs["timeout"]))
+            raise requests.ConnectionError("stop")
+
+    session = requests.Session()
+    session.mount("https://", Spy((3.0, 9.0), "127.0.0.1:8123"))
+    for url in ("https://127.0.0.1:8123/x", "https://other.example/x"):
+        with pytest.raises(requests.ConnectionError):
+            session.get(url)
+    assert sent == [
+        ("http://127.0.0.1:8123/x", (3.0, 9.0)),
+        ("https://other.example/x", (3.0, 9.0)),
+    ]
+
+
+def test_soql_literals_escape_everything_that_could_end_them() -> None:
+    assert soql.quote("o'brien") == r"'o\'brien'"
+    assert soql.quote("a\\' OR Id != '") == r"'a\\\' OR Id != \''"
+    assert soql.quote('line\nbreak"') == r"'line\nbreak\"'"
+    assert soql.sf_id("00Q5e0000000001EAA") == "'00Q5e0000000001EAA'"
+    for bad in ("00Q' OR Id != '", "short", "00Q5e0000000001EA%"):
+        with pytest.raises(InputError):
+            soql.sf_id(bad)
+
+
+def test_limit_info_becomes_a_rate_observation() -> None:
+    assert parse_limit_info("api-usage=18/5000") == RateObservation(remaining=4982, limit=5000)
+    per_app = "api-usage=25/5000; per-app-api-usage=17/250(appName=x)"
+    assert parse_limit_info(per_app) == RateObservation(remaining=4975, limit=5000)
+    assert parse_limit_info(None) is None and parse_limit_info("nonsense") is None
+
+
+def _response(status: int, body: bytes) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = body
+    response.headers["Content-Type"] = "application/json"
+    return response
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "message", "kind", "retryable"),
+    [
+        (
+            403,
+            "REQUEST_LIMIT_EXCEEDED",
+            "TotalRequests Limit exceeded.",
+            QuotaExhaustedError,
+            False,
+        ),
+        (
+            403,
+            "REQUEST_LIMIT_EXCEEDED",
+            "ConcurrentPerOrgLongTxn Limit exceeded",
+            RateLimitError,
+            True,
+        ),
+        (409, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access", ConflictError, True),
+        (500, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access", ConflictError, True),
+        (400, "MALFORMED_QUERY", "unexpected token: 'x'\nSELECT Id FROM", ValidationError, False),
+        (400, "INVALID_FIELD", "No such column 'Nope'", ValidationError, False),
+        (404, "NOT_FOUND", "The requested resource does not exist", NotFoundError, False),
+        (401, "INVALID_SESSION_ID", "Session expired or invalid", AuthError, False),
+    ],
+)
+def test_error_codes(status: int, code: str, message: str, kind: type, retryable: bool) -> None:
+    import json
+
+    body = json.dumps([{"message": message, "errorCode": code, "fields": ["Email"]}]).encode()
+    error = error_for(_response(status, body), CTX, idempotent=True)
+    assert type(error) is kind and error.retryable is retryable and error.code == code
+    assert "\n" not in str(error) and "SELECT" not in str(error)
+
+
+def test_an_error_without_a_json_body() -> None:
+    error = error_for(_response(502, b"<html>bad gateway</html>"), CTX, idempotent=False)
+    assert isinstance(error, engage.UnavailableError) and error.ambiguous and not error.retryable
+    assert "html" not in str(error)
+
+
+def test_every_operation_is_declared() -> None:
+    assert SalesforceAdapter.capabilities == frozenset(engage.Capability)
