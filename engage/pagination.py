@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -26,7 +26,7 @@ from .errors import InputError
 T = TypeVar("T")
 U = TypeVar("U")
 
-__all__ = ["Page", "Pager", "decode_cursor", "encode_cursor"]
+__all__ = ["Page", "Pager", "decode_cursor", "encode_cursor", "merge_sorted"]
 
 
 def encode_cursor(state: dict[str, Any]) -> str:
@@ -113,6 +113,10 @@ class Pager(Generic[T]):
 
         return Pager(fetch, cursor=self._start, limit=self._limit, scope=self._scope)
 
+    def fetch_page(self, cursor: str | None) -> Page[T]:
+        """Fetch one page at ``cursor`` (no scope, no limit): the building block of merges."""
+        return self._fetch(cursor)
+
     def iter_pages(self) -> Iterator[Page[T]]:
         cursor = self._start
         remaining = self._limit
@@ -145,3 +149,62 @@ class Pager(Generic[T]):
 
     def to_list(self) -> list[T]:
         return list(self)
+
+
+def merge_sorted(
+    streams: Mapping[str, Callable[[str | None], Page[T]]],
+    key: Callable[[T], Any],
+    *,
+    page_size: int = 100,
+) -> Pager[T]:
+    """One pager over several streams that are each sorted by ``key``: a k-way merge.
+
+    For vendors that keep, say, calls and notes in separate lists. Streams are
+    read lazily, one page at a time, and an item is emitted only when every
+    stream that could still hold an earlier one has its next item in hand. The
+    cursor records, per stream, the page being read and how much of it is
+    spent, so a resumed pager refetches at most one page per stream.
+    """
+    names = sorted(streams)
+    cache: dict[tuple[str, str | None], Page[T]] = {}
+
+    def page_of(name: str, cursor: str | None) -> Page[T]:
+        if (name, cursor) not in cache:
+            for stale in [k for k in cache if k[0] == name]:
+                del cache[stale]
+            cache[(name, cursor)] = streams[name](cursor)
+        return cache[(name, cursor)]
+
+    def fetch(cursor: str | None) -> Page[T]:
+        state: dict[str, Any] = (
+            decode_cursor(cursor)["merge"] if cursor else {n: {"c": None, "u": 0} for n in names}
+        )
+        if set(state) != set(names):
+            raise InputError("not a cursor of this list")
+        heads: dict[str, tuple[Sequence[T], str | None]] = {}
+
+        def refill(name: str) -> None:
+            while state[name] is not None:
+                page = page_of(name, state[name]["c"])
+                rest = page.items[state[name]["u"] :]
+                if rest:
+                    heads[name] = (rest, page.next_cursor)
+                    return
+                heads.pop(name, None)
+                if page.next_cursor is None:
+                    state[name] = None
+                else:
+                    state[name] = {"c": page.next_cursor, "u": 0}
+
+        for name in names:
+            refill(name)
+        out: list[T] = []
+        while heads and len(out) < page_size:
+            name = min(heads, key=lambda n: (key(heads[n][0][0]), n))
+            out.append(heads[name][0][0])
+            state[name]["u"] += 1
+            refill(name)
+        more = any(position is not None for position in state.values())
+        return Page(out, encode_cursor({"merge": state}) if more else None)
+
+    return Pager(fetch)

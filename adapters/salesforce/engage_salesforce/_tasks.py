@@ -7,8 +7,8 @@ trackers are read-only; they move only through ``sendSalesCadenceEvent``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from engage import (
@@ -26,13 +26,15 @@ from engage import (
     TaskQuery,
     TaskStatus,
 )
-from engage.pagination import Pager
+from engage.pagination import Page, Pager, merge_sorted
 
 from . import _actions as actions
 from . import _mapping as mapping
 from . import _soql as soql
 from . import _wire as wire
 from ._reads import Phase, parser
+
+_EPOCH = datetime.min.replace(tzinfo=UTC)
 
 if TYPE_CHECKING:
     from ._actions import ActionRunner
@@ -260,13 +262,18 @@ class TaskOperations:
 
     # --- activities --------------------------------------------------------------
     def list_activities(self, query: ActivityQuery) -> Pager[Activity]:
-        """Closed Tasks in completion order, then Notes in creation order."""
+        """Closed Tasks and Notes merged into one timeline, oldest first.
+
+        Each is read by its own SOQL query sorted by its moment (CompletedDateTime,
+        CreatedDate); the two lazily paged streams are merged by ``occurred_at``.
+        A closed Task without a completion time sorts by its creation instead.
+        """
         kinds = set(query.kinds)
         unknown = kinds - set(mapping.ACTIVITY_SUBTYPES) - {ActivityKind.NOTE}
         if unknown:
             names = ", ".join(sorted(k.value for k in unknown))
             raise InputError(f"Salesforce activities (Tasks, Notes) have no kind {names}")
-        phases: list[Phase[Activity]] = []
+        streams: dict[str, Callable[[str | None], Page[Activity]]] = {}
         task_kinds = [k for k in kinds if k in mapping.ACTIVITY_SUBTYPES]
         if not kinds or task_kinds:
             select = soql.Select("Task", soql.TASK_FIELDS, ["IsClosed = true"])
@@ -274,12 +281,16 @@ class TaskOperations:
                 subtypes = [s for k in task_kinds for s in mapping.ACTIVITY_SUBTYPES[k]]
                 select.and_where(f"TaskSubtype IN {soql.strings(subtypes)}")
             self._window(select, query, "WhoId", "CompletedDateTime")
-            phases.append(Phase(str(select), _PARSE_TASK_ACTIVITY))
+            tasks = [Phase(str(select), _PARSE_TASK_ACTIVITY)]
+            streams["tasks"] = self.reader.pager(tasks, query.page_size).fetch_page
         if not kinds or ActivityKind.NOTE in kinds:
             select = soql.Select("Note", soql.NOTE_FIELDS)
             self._window(select, query, "ParentId", "CreatedDate")
-            phases.append(Phase(str(select), _PARSE_NOTE))
-        return self.reader.pager(phases, query.page_size)
+            notes = [Phase(str(select), _PARSE_NOTE)]
+            streams["notes"] = self.reader.pager(notes, query.page_size).fetch_page
+        return merge_sorted(
+            streams, key=lambda a: a.occurred_at or _EPOCH, page_size=query.page_size or 200
+        )
 
     @staticmethod
     def _window(select: soql.Select, query: ActivityQuery, target: str, moment: str) -> None:
