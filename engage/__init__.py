@@ -7,6 +7,7 @@
 >>> acme.enrollments.enroll(target_id=target.id, sequence_id="42")
 """
 
+from ._async import AsyncEngage, AsyncPager, AsyncTenantClient
 from ._client import Engage, TenantClient
 from ._transport import (
     FileTokenStore,
@@ -75,6 +76,9 @@ __all__ = [
     "ActivityQuery",
     "Adapter",
     "AdapterNotFoundError",
+    "AsyncEngage",
+    "AsyncPager",
+    "AsyncTenantClient",
     "AuthError",
     "BatchResult",
     "CallDirection",

@@ -120,13 +120,17 @@ class Targets(_Resource):
             lambda: self._client.adapter.find_target_by_email(address),
         )
 
-    def create(self, data: TargetInput | Mapping[str, Any] | None = None, **fields: Any) -> Target:
+    def create(
+        self, /, data: TargetInput | Mapping[str, Any] | None = None, **fields: Any
+    ) -> Target:
         payload = _input(TargetInput, data, fields)
         return self._call(
             Capability.TARGETS_CREATE, lambda: self._client.adapter.create_target(payload)
         )
 
-    def upsert(self, data: TargetInput | Mapping[str, Any] | None = None, **fields: Any) -> Target:
+    def upsert(
+        self, /, data: TargetInput | Mapping[str, Any] | None = None, **fields: Any
+    ) -> Target:
         """Create the target, or update the one with the same e-mail address."""
         payload = _input(TargetInput, data, fields)
         return self._call(
@@ -168,7 +172,7 @@ class Sequences(_Resource):
 
 class Enrollments(_Resource):
     def enroll(
-        self, data: EnrollmentInput | Mapping[str, Any] | None = None, **fields: Any
+        self, /, data: EnrollmentInput | Mapping[str, Any] | None = None, **fields: Any
     ) -> Enrollment:
         """Put a target in a sequence; enrolling twice returns the existing enrollment."""
         payload = _input(EnrollmentInput, data, fields)
@@ -290,7 +294,7 @@ class Tasks(_Resource):
             Capability.TASKS_LIST, lambda: self._client.adapter.list_tasks(query), cursor, limit
         )
 
-    def create(self, data: TaskInput | Mapping[str, Any] | None = None, **fields: Any) -> Task:
+    def create(self, /, data: TaskInput | Mapping[str, Any] | None = None, **fields: Any) -> Task:
         payload = _input(TaskInput, data, fields)
         return self._call(
             Capability.TASKS_CREATE, lambda: self._client.adapter.create_task(payload)
@@ -375,7 +379,7 @@ class Activities(_Resource):
         )
 
     def log_call(
-        self, data: CallInput | Mapping[str, Any] | None = None, **fields: Any
+        self, /, data: CallInput | Mapping[str, Any] | None = None, **fields: Any
     ) -> Activity:
         payload = _input(CallInput, data, fields)
         return self._call(
@@ -383,7 +387,7 @@ class Activities(_Resource):
         )
 
     def log_note(
-        self, data: NoteInput | Mapping[str, Any] | None = None, **fields: Any
+        self, /, data: NoteInput | Mapping[str, Any] | None = None, **fields: Any
     ) -> Activity:
         payload = _input(NoteInput, data, fields)
         return self._call(
