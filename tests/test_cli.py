@@ -38,6 +38,7 @@ def test_tenants_from_a_config_file(tmp_path: Path) -> None:
     config = tmp_path / "engage.toml"
     config.write_text('[tenants.acme]\nvendor = "outreach"\naccess_token = "t-1234567890"\n')
     result = runner.invoke(app, ["tenants", "--config", str(config)])
+    assert result.exit_code == 0, result.output
     assert "acme" in result.output and "outreach" in result.output
     assert "t-1234567890" not in result.output
 
@@ -129,3 +130,13 @@ def test_doctor_fails_on_bad_credentials(monkeypatch: pytest.MonkeyPatch, toy_tr
     assert "wrong-key-123456" not in result.output
     unknown = runner.invoke(app, ["doctor", "--tenant", "nobody"])
     assert unknown.exit_code == 1 and "no tenant named 'nobody'" in unknown.output
+
+
+def test_demo_runs_the_contract_on_the_three_sandboxes() -> None:
+    result = runner.invoke(app, ["demo"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "One workflow, three vendors" in result.output
+    for vendor in ("salesloft", "outreach", "salesforce"):
+        assert f"demo-{vendor}" in result.output
+    assert "broke the contract" not in result.output
+    assert "unsupported" in result.output  # Salesloft cannot pause
