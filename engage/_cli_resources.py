@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import track
 from rich.table import Table
 
@@ -42,7 +43,8 @@ def fail(exc: EngageError) -> typer.Exit:
     """One clear line on stderr (with the vendor code), and a non-zero exit."""
     code = getattr(exc, "code", None)
     suffix = f" (vendor code {code})" if code else ""
-    err.print(f"[red]error:[/red] {exc}{suffix}", highlight=False)
+    # The message has a "[vendor tenant=... operation=...]" tail: not rich markup.
+    err.print(f"[red]error:[/red] {escape(str(exc))}{suffix}", highlight=False)
     return typer.Exit(1)
 
 

@@ -10,6 +10,7 @@ import threading
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ._cli_resources import RESOURCES, ConfigOption, console, err, fail
@@ -47,7 +48,7 @@ def demo() -> None:
         if (problems := r.problems(eng.adapter_class(r.vendor).capabilities))
     }
     for vendor, problems in broken.items():
-        err.print(f"[red]{vendor} broke the contract:[/red] " + "; ".join(problems))
+        err.print(f"[red]{vendor} broke the contract:[/red] " + escape("; ".join(problems)))
     if broken:
         raise typer.Exit(1)
 

@@ -80,6 +80,7 @@ def test_bulk_write_and_one_line_errors(toy_cli: TenantClient) -> None:
     missing = runner.invoke(app, ["targets", "get", "999", "--tenant", "acme"])
     assert missing.exit_code == 1
     assert "no such person" in missing.output and "vendor code not_found" in missing.output
+    assert "[toy tenant=acme operation=targets.get status=404" in missing.output
     assert toyvendor.API_KEY not in missing.output
     unsupported = runner.invoke(app, ["enrollments", "pause", "1", "--tenant", "acme"])
     assert unsupported.exit_code == 1 and "does not support enrollments.pause" in unsupported.output
