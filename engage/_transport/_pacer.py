@@ -88,17 +88,22 @@ class BudgetPacer:
         with self._lock:
             self._observed[scope] = observation
 
-    def _server_wait(self, scope: str, cost: int, now: float) -> float:
-        """Seconds the vendor's own count says to wait; spends from that count if not."""
+    def _server_says(self, scope: str, cost: int, now: float) -> float | None:
+        """What the vendor's own count says: ``None`` when it said nothing usable (our
+        count decides), ``0.0`` to go now (spent from its count), else seconds to wait."""
         with self._lock:
             seen = self._observed.get(scope)
-            if seen is None or seen.remaining is None or seen.reset_at is None:
-                return 0.0
-            if now >= seen.reset_at:
+            if seen is None or seen.remaining is None:
+                return None
+            if seen.reset_at is not None and now >= seen.reset_at:
                 del self._observed[scope]
-                return 0.0
+                return None
             if seen.remaining >= cost:
                 self._observed[scope] = replace(seen, remaining=seen.remaining - cost)
+                return 0.0
+            if seen.reset_at is None:
+                # Spent, but the vendor did not say until when: one request asks. A
+                # refusal costs nothing and its Retry-After is honoured by the retry.
                 return 0.0
             return seen.reset_at - now
 
@@ -108,8 +113,15 @@ class BudgetPacer:
         waited = 0.0
         while True:
             now = self._clock()
-            wait = self._server_wait(scope, cost, now)
-            if wait <= 0:
+            wait = self._server_says(scope, cost, now)
+            if wait is not None and wait <= 0:
+                # The vendor's count wins over ours: it sees every integration on the
+                # budget, and the budget may differ from the documented default. Ours
+                # is still kept (without blocking) for the times the vendor says nothing.
+                self._limiter.hit(item, scope, cost=cost)
+                self.waited += waited
+                return waited
+            if wait is None:
                 if self._limiter.hit(item, scope, cost=cost):
                     self.waited += waited
                     return waited

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any, ClassVar, TypeVar
@@ -41,6 +42,7 @@ from ._wire import Document, resource
 
 T = TypeVar("T")
 API = "/api/v2"
+MAX_PAGE_SIZE = 1000  # Outreach's largest page[size]
 LIVE_STATES = "active,paused,pending"
 # Task actions the neutral operations use; vendor_action reaches these and any other.
 TASK_ACTIONS = (
@@ -100,6 +102,8 @@ class OutreachAdapter(TaskOperations, Adapter):
         self.session = Session(context.settings, context)
         self._me: str | None = context.settings.user_id
         self._mailboxes: dict[str, str] = {}
+        # Batch writes run in worker threads: the lookups below are made once, not per thread.
+        self._lookup_lock = threading.Lock()
 
     @classmethod
     def sandbox_settings(cls, base_url: str) -> dict[str, Any]:
@@ -128,12 +132,17 @@ class OutreachAdapter(TaskOperations, Adapter):
 
     def _me_id(self) -> str:
         """The user the token acts for (``GET /api/v2``), asked once."""
-        if self._me is None:
-            user = self.session.get(API).meta.get("user") or {}
-            self._me = str(user["id"])
-        return self._me
+        with self._lookup_lock:
+            if self._me is None:
+                user = self.session.get(API).meta.get("user") or {}
+                self._me = str(user["id"])
+            return self._me
 
     def _mailbox_of(self, user_id: str) -> str:
+        with self._lookup_lock:
+            return self._mailbox_lookup(user_id)
+
+    def _mailbox_lookup(self, user_id: str) -> str:
         if user_id not in self._mailboxes:
             doc = self.session.get(
                 f"{API}/mailboxes", {"filter[userId]": user_id, "page[size]": "1"}
@@ -161,8 +170,12 @@ class OutreachAdapter(TaskOperations, Adapter):
         return m.to_target(self._row(self.session.get(f"{API}/prospects/{target_id}")))
 
     def list_targets(self, query: TargetQuery) -> Pager[Target]:
+        size = query.page_size
+        if size is None and query.ids:
+            # One page for the ids asked for (page[size] goes up to 1,000), not one per 100.
+            size = min(len(set(query.ids)), MAX_PAGE_SIZE)
         return self.session.pager(
-            f"{API}/prospects", target_params(query), _mapped(m.to_target), query.page_size
+            f"{API}/prospects", target_params(query), _mapped(m.to_target), size
         )
 
     def find_target_by_email(self, email: str) -> Target | None:

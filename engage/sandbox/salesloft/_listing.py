@@ -7,6 +7,7 @@ plus a slice per page, not a full scan per page.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -109,8 +110,16 @@ def select(
     filter_key: tuple[Any, ...],
     paging: Paging,
     sort_key: Callable[[Record], Any],
+    *,
+    sort_range: dict[str, datetime] | None = None,
 ) -> tuple[list[Record], int]:
-    """The page of records and the total count for one list request."""
+    """The page of records and the total count for one list request.
+
+    ``sort_range`` is a range filter on the sort field itself (``updated_at[gte]``
+    while sorting by ``updated_at``: a keyset page). It is left out of ``filters``
+    and ``filter_key`` and applied by bisecting the cached sorted list, so a
+    keyset walk reuses one sort instead of filtering and sorting per page.
+    """
 
     def build() -> list[Record]:
         rows = [r for r in source() if all(f(r) for f in filters)]
@@ -118,8 +127,36 @@ def select(
 
     key = (resource, state.version, filter_key, paging.sort_by, paging.direction)
     rows = cache.get_or_build(key, build)
+    if sort_range:
+        rows = _in_sort_range(rows, sort_key, sort_range, paging.direction)
     start = (paging.page - 1) * paging.per_page
     return rows[start : start + paging.per_page], len(rows)
+
+
+def _in_sort_range(
+    rows: list[Record],
+    sort_key: Callable[[Record], Any],
+    bounds: dict[str, datetime],
+    direction: str,
+) -> list[Record]:
+    if direction != "ASC":
+        return [r for r in rows if in_range(sort_key(r), bounds)]
+
+    def primary(row: Record) -> tuple[int, Any]:
+        value = sort_key(row)
+        return (1, 0) if value is None else (0, value)
+
+    lo, hi = 0, bisect.bisect_left(rows, (1, 0), key=primary)  # missing values sort last
+    for op, limit in bounds.items():
+        if op in ("gte", "eq"):
+            lo = max(lo, bisect.bisect_left(rows, (0, limit), 0, hi, key=primary))
+        if op == "gt":
+            lo = max(lo, bisect.bisect_right(rows, (0, limit), 0, hi, key=primary))
+        if op == "lt":
+            hi = min(hi, bisect.bisect_left(rows, (0, limit), 0, hi, key=primary))
+        if op in ("lte", "eq"):
+            hi = min(hi, bisect.bisect_right(rows, (0, limit), 0, hi, key=primary))
+    return rows[lo:hi] if lo < hi else []
 
 
 def envelope(

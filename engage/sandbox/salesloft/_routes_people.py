@@ -78,12 +78,14 @@ def _on_cadence(state: State, person_id: int) -> set[int]:
     return out
 
 
-def _filters(p: Params, state: State) -> list[Filter]:
+def _filters(p: Params, state: State, sort_by: str | None = None) -> list[Filter]:
     fs: list[Filter] = []
     if (ids := p.get_int_list("ids")) is not None:
         wanted = set(ids)
         fs.append(lambda r: r["id"] in wanted)
     for name in ("updated_at", "created_at"):
+        if name == sort_by:
+            continue  # applied to the sorted list by select (sort_range)
         if (bounds := p.time_range(name)) is not None:
             fs.append(field_range(name, bounds))
     if (emails := p.get_list("email_addresses")) is not None:
@@ -194,16 +196,18 @@ def _check_ints(name: str, values: list[str]) -> None:
 def list_people(ctx: Ctx) -> dict[str, Any]:
     p = ctx.params
     paging = read_paging(p, tuple(SORTS), "updated_at")
-    filters = _filters(p, ctx.state)
+    keyset = paging.sort_by if paging.sort_by in ("updated_at", "created_at") else None
+    filters = _filters(p, ctx.state, keyset)
     rows, total = select(
         ctx.state,
         ctx.emu.cache,
         "people",
         lambda: ctx.state.people.values(),
         filters,
-        freeze({k: v for k, v in p.data.items() if k in FILTERS}),
+        freeze({k: v for k, v in p.data.items() if k in FILTERS and k != keyset}),
         paging,
         SORTS[paging.sort_by],
+        sort_range=p.time_range(keyset) if keyset else None,
     )
     render = ctx.render
     return envelope([render.person(r) for r in rows], total, paging, echo_filters(p, FILTERS))

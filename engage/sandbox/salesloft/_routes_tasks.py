@@ -229,22 +229,27 @@ def list_actions(ctx: Ctx) -> dict[str, Any]:
         fs.append(lambda a: a["step_id"] == step_id)
     if (kind := p.get_str("type")) is not None:
         fs.append(lambda a: a["type"] == kind)
+    sort_field = paging.sort_by
+    keyset = "updated_at" if sort_field == "updated_at" else None
     for name in ("due_on", "updated_at"):
+        if name == keyset:
+            continue  # applied to the sorted list by select (sort_range)
         if (bounds := p.time_range(name)) is not None:
             fs.append(field_range(name, bounds))
     for name in ("person_id", "cadence_id", "multitouch_group_id"):
         if (values := p.get_int_list(name)) is not None:
             fs.append(field_in(name, values))
-    sort_field = paging.sort_by
+    filter_key = freeze({k: v for k, v in p.data.items() if k in ACTION_FILTERS and k != keyset})
     rows, total = select(
         state,
         ctx.emu.cache,
         "actions",
         lambda: state.actions.values(),
         fs,
-        (freeze({k: v for k, v in p.data.items() if k in ACTION_FILTERS}), ctx.user["id"]),
+        (filter_key, ctx.user["id"]),
         paging,
         lambda a: a[sort_field],
+        sort_range=p.time_range(keyset) if keyset else None,
     )
     data = [ctx.render.action(a) for a in rows]
     return envelope(data, total, paging, echo_filters(p, ACTION_FILTERS))

@@ -1,0 +1,39 @@
+"""The benchmark harness works: each benchmark runs at a tiny scale and produces rows.
+
+Performance numbers are never asserted here; ``make bench`` measures them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks import BENCHMARKS
+from benchmarks.__main__ import main
+
+# Tiny workloads: enough for every code path, seconds in all.
+SCALE = 0.01
+
+
+@pytest.mark.parametrize("name", [b for b in BENCHMARKS if b not in ("utilisation", "tenants")])
+def test_benchmark_produces_a_result_row(name: str) -> None:
+    result = importlib.import_module(f"benchmarks.{name}").run(SCALE)
+    assert result.rows
+    assert result.summary
+    assert all(s.verdict in {"yes", "NO", "n/a"} for s in result.summary)
+
+
+def test_the_command_writes_results_json(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    assert main(["utilisation", "tenants", "--scale", str(SCALE), "--output", str(out)]) == 0
+    payload = json.loads(out.read_text())
+    assert [r["name"] for r in payload["results"]] == ["utilisation", "tenants"]
+    assert all(r["rows"] and r["summary"] for r in payload["results"])
+
+
+def test_unknown_benchmark_is_refused() -> None:
+    with pytest.raises(SystemExit):
+        main(["nope"])
