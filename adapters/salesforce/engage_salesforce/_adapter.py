@@ -178,7 +178,10 @@ class SalesforceAdapter(TaskOperations, engage.Adapter):
             # A cadence has few steps; reading them all at once gives true positions.
             rows = self.reader.rows(select)
             return Page(
-                [mapping.step(wire.CadenceStep.model_validate(r), n) for n, r in enumerate(rows, 1)]
+                [
+                    mapping.step(wire.CadenceStep.model_validate(r), n, r)
+                    for n, r in enumerate(rows, 1)
+                ]
             )
 
         return Pager(fetch)

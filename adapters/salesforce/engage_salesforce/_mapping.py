@@ -96,7 +96,10 @@ def _ref(row: wire.SObject, object_type: str) -> VendorRef:
     return VendorRef(vendor=VENDOR, object_type=object_type, id=row.Id, url=row.attributes.url)
 
 
-def _raw(row: wire.SObject) -> dict[str, Any]:
+def _raw(row: wire.SObject | wire.NameRef, payload: dict[str, Any] | None) -> dict[str, Any]:
+    """The vendor's dict untouched when we have it (parsed rows), else rebuilt from the model."""
+    if payload is not None:
+        return payload
     return row.model_dump(mode="json", by_alias=True, exclude_none=False)
 
 
@@ -107,7 +110,7 @@ def _midnight(day: date | None) -> datetime | None:
 # --- wire -> neutral --------------------------------------------------------------
 
 
-def target(row: wire.Person | wire.NameRef) -> Target:
+def target(row: wire.Person | wire.NameRef, payload: dict[str, Any] | None = None) -> Target:
     assert row.Id is not None
     sobject = row.attributes.type or sobject_of(row.Id) or "Lead"
     kind = {"Lead": TargetKind.LEAD, "Contact": TargetKind.CONTACT}.get(sobject, TargetKind.OTHER)
@@ -117,7 +120,7 @@ def target(row: wire.Person | wire.NameRef) -> Target:
         company = person.Company or (person.Account.Name if person.Account else None)
     return Target(
         ref=VendorRef(vendor=VENDOR, object_type=sobject, id=row.Id, url=row.attributes.url),
-        raw=row.model_dump(mode="json", exclude_none=False),
+        raw=_raw(row, payload),
         kind=kind,
         email=row.Email,
         first_name=row.FirstName,
@@ -132,10 +135,10 @@ def target(row: wire.Person | wire.NameRef) -> Target:
     )
 
 
-def sequence(row: wire.Cadence) -> Sequence:
+def sequence(row: wire.Cadence, payload: dict[str, Any] | None = None) -> Sequence:
     return Sequence(
         ref=_ref(row, "ActionCadence"),
-        raw=_raw(row),
+        raw=_raw(row, payload),
         name=row.Name or "",
         active=None if row.State is None else row.State == "Active",
         owner_id=row.OwnerId,
@@ -145,10 +148,12 @@ def sequence(row: wire.Cadence) -> Sequence:
     )
 
 
-def step(row: wire.CadenceStep, position: int | None = None) -> Step:
+def step(
+    row: wire.CadenceStep, position: int | None = None, payload: dict[str, Any] | None = None
+) -> Step:
     return Step(
         ref=_ref(row, "ActionCadenceStep"),
-        raw=_raw(row),
+        raw=_raw(row, payload),
         sequence_id=row.ActionCadenceId or "",
         position=position,
         day=row.DayGroup,
@@ -159,7 +164,7 @@ def step(row: wire.CadenceStep, position: int | None = None) -> Step:
     )
 
 
-def enrollment(row: wire.Tracker) -> Enrollment:
+def enrollment(row: wire.Tracker, payload: dict[str, Any] | None = None) -> Enrollment:
     state = TRACKER_STATES.get(row.State or "", EnrollmentState.OTHER)
     if state is EnrollmentState.FINISHED and row.CompletionReason in (
         "ManuallyRemoved",
@@ -168,7 +173,7 @@ def enrollment(row: wire.Tracker) -> Enrollment:
         state = EnrollmentState.REMOVED
     return Enrollment(
         ref=_ref(row, "ActionCadenceTracker"),
-        raw=_raw(row),
+        raw=_raw(row, payload),
         target_id=row.TargetId or "",
         sequence_id=row.ActionCadenceId or "",
         state=state,
@@ -185,11 +190,11 @@ def enrollment(row: wire.Tracker) -> Enrollment:
 _ENDED = (EnrollmentState.FINISHED, EnrollmentState.REMOVED)
 
 
-def manual_task(row: wire.TaskRow) -> Task:
+def manual_task(row: wire.TaskRow, payload: dict[str, Any] | None = None) -> Task:
     closed = row.IsClosed if row.IsClosed is not None else row.Status == "Completed"
     return Task(
         ref=_ref(row, "Task"),
-        raw=_raw(row),
+        raw=_raw(row, payload),
         origin=TaskOrigin.SEQUENCE_STEP if row.ActionCadenceStepTrackerId else TaskOrigin.MANUAL,
         kind=TASK_KINDS.get(row.TaskSubtype or "", TaskKind.OTHER),
         vendor_kind=row.TaskSubtype,
@@ -207,7 +212,7 @@ def manual_task(row: wire.TaskRow) -> Task:
     )
 
 
-def step_task(row: wire.StepTracker) -> Task:
+def step_task(row: wire.StepTracker, payload: dict[str, Any] | None = None) -> Task:
     if row.State == "Completed":
         skipped = row.CompletionReason == "ManuallySkipped"
         status = TaskStatus.SKIPPED if skipped else TaskStatus.COMPLETED
@@ -215,7 +220,7 @@ def step_task(row: wire.StepTracker) -> Task:
         status = TaskStatus.OPEN if row.State in OPEN_STEP_STATES else TaskStatus.OTHER
     return Task(
         ref=_ref(row, "ActionCadenceStepTracker"),
-        raw=_raw(row),
+        raw=_raw(row, payload),
         origin=TaskOrigin.SEQUENCE_STEP,
         kind=STEP_TASK_KINDS.get(row.StepType or "", TaskKind.OTHER),
         vendor_kind=row.StepType,
@@ -237,7 +242,7 @@ def step_task(row: wire.StepTracker) -> Task:
     )
 
 
-def task_activity(row: wire.TaskRow) -> Activity:
+def task_activity(row: wire.TaskRow, payload: dict[str, Any] | None = None) -> Activity:
     kind = next(
         (k for k, subtypes in ACTIVITY_SUBTYPES.items() if row.TaskSubtype in subtypes),
         ActivityKind.OTHER,
@@ -247,7 +252,7 @@ def task_activity(row: wire.TaskRow) -> Activity:
         direction = CallDirection(row.CallType)
     return Activity(
         ref=_ref(row, "Task"),
-        raw=_raw(row),
+        raw=_raw(row, payload),
         kind=kind,
         vendor_kind=row.TaskSubtype,
         occurred_at=row.CompletedDateTime or row.CreatedDate,
@@ -261,10 +266,10 @@ def task_activity(row: wire.TaskRow) -> Activity:
     )
 
 
-def note_activity(row: wire.Note) -> Activity:
+def note_activity(row: wire.Note, payload: dict[str, Any] | None = None) -> Activity:
     return Activity(
         ref=_ref(row, "Note"),
-        raw=_raw(row),
+        raw=_raw(row, payload),
         kind=ActivityKind.NOTE,
         vendor_kind="Note",
         occurred_at=row.CreatedDate,

@@ -93,12 +93,15 @@ def _result(body: Any) -> wire.QueryResult:
     return wire.QueryResult.model_validate(body)
 
 
-def parser(model: type[Any], mapper: Callable[[Any], T]) -> Callable[[dict[str, Any]], T]:
-    """Validate a row with a tolerant wire model, then map it; a misfit is a MappingError."""
+def parser(
+    model: type[Any], mapper: Callable[[Any, dict[str, Any]], T]
+) -> Callable[[dict[str, Any]], T]:
+    """Validate a row with a tolerant wire model, then map it (with the row itself as
+    ``raw``); a misfit is a MappingError."""
 
     def parse(row: dict[str, Any]) -> T:
         try:
-            return mapper(model.model_validate(row))
+            return mapper(model.model_validate(row), row)
         except ValueError as exc:  # pydantic's ValidationError is a ValueError
             kind = row.get("attributes", {}).get("type", model.__name__)
             raise MappingError(

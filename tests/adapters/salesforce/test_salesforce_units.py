@@ -172,3 +172,25 @@ def test_an_error_without_a_json_body() -> None:
 
 def test_every_operation_is_declared() -> None:
     assert SalesforceAdapter.capabilities == frozenset(engage.Capability)
+
+
+def test_raw_is_the_vendor_payload_untouched() -> None:
+    from engage_salesforce import _mapping as mapping
+    from engage_salesforce import _wire as wire
+    from engage_salesforce._reads import parser
+
+    row = {
+        "attributes": {
+            "type": "Lead",
+            "url": "/services/data/v60.0/sobjects/Lead/00Q000000000001AAA",
+        },
+        "Id": "00Q000000000001AAA",
+        "Email": "ada@example.com",
+        "LastName": "Lovelace",
+        "Company": "Analytical Engines",
+        "LastModifiedDate": "2026-01-15T09:00:00.000+0000",
+        "Custom__c": "kept",
+    }
+    target = parser(wire.Person, mapping.target)(row)
+    assert target.raw == row  # not re-serialised: the vendor's own timestamp format survives
+    assert target.raw["LastModifiedDate"] == "2026-01-15T09:00:00.000+0000"
