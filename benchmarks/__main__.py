@@ -22,7 +22,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", metavar="name", help=", ".join(BENCHMARKS))
     parser.add_argument("--scale", type=float, default=1.0, help="workload scale (1.0: full)")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the results of the last run (results.json) as the docs' Markdown, run nothing",
+    )
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.output.read_text())), end="")
+        return 0
     names = args.names or list(BENCHMARKS)
     unknown = sorted(set(names) - set(BENCHMARKS))
     if unknown:
@@ -53,6 +61,36 @@ def main(argv: list[str] | None = None) -> int:
     args.output.write_text(json.dumps(payload, indent=2) + "\n")
     console.print(f"results written to {args.output}")
     return 0
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(payload: dict[str, object]) -> str:
+    """The summary and detail tables of a run, as docs/performance.md shows them."""
+    results = payload["results"]
+    assert isinstance(results, list)
+    lines = [
+        f"Produced by `{payload['command'].strip()}` ({payload['machine']}, Python "
+        f"{payload['python']}, scale {payload['scale']}); {payload['seconds']:.0f} s in all.",
+        "",
+        "| benchmark | measure | engage | baseline(s) | ratio | target | met? | why not / note |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        for row in result["summary"]:
+            verdict = "**NO**" if row["verdict"] == "NO" else row["verdict"]
+            cells = [result["name"], row["measure"], row["engage"], row["baseline"]]
+            cells += [row["ratio"], row["target"], verdict, row["note"]]
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    for result in results:
+        lines += ["", f"### {result['title']}", ""]
+        lines.append("| " + " | ".join(_cell(c) for c in result["columns"]) + " |")
+        lines.append("|" + "---|" * len(result["columns"]))
+        lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in result["rows"]]
+        lines += [""] + [f"- {_cell(note)}" for note in result["notes"]] if result["notes"] else []
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -113,18 +113,22 @@ class _TickAndCount:
             await self.app(scope, receive, send)
             return
         self.kit.clock.on_request()
-        status = 500
+        recorded = False
 
         async def counting_send(message: Any) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
+            nonlocal recorded
+            if message["type"] == "http.response.start" and not recorded:
+                # Counted before the client can see the response, so that a client
+                # reading the stats right after its request always finds it there.
+                recorded = True
+                self.kit.stats.record(scope["method"], scope["path"], message["status"])
             await send(message)
 
         try:
             await self.app(scope, receive, counting_send)
         finally:
-            self.kit.stats.record(scope["method"], scope["path"], status)
+            if not recorded:
+                self.kit.stats.record(scope["method"], scope["path"], 500)
 
 
 def _admin_routes(kit: SandboxKit, reset: Callable[[], None]) -> list[BaseRoute]:
