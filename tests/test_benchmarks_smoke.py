@@ -37,3 +37,15 @@ def test_the_command_writes_results_json(tmp_path: Path) -> None:
 def test_unknown_benchmark_is_refused() -> None:
     with pytest.raises(SystemExit):
         main(["nope"])
+
+
+def test_performance_page_shows_the_committed_results() -> None:
+    from benchmarks.__main__ import RESULTS, markdown
+
+    root = Path(__file__).resolve().parents[1]
+    page = (root / "docs" / "performance.md").read_text()
+    start, end = "<!-- results:start -->\n", "<!-- results:end -->"
+    shown = page[page.index(start) + len(start) : page.index(end)]
+    assert shown.strip() == markdown(json.loads(RESULTS.read_text())).strip(), (
+        "docs/performance.md is stale: paste `python -m benchmarks --markdown` between the markers"
+    )
