@@ -116,49 +116,48 @@ tasks = typer.Typer(help="Reps' tasks: manual and sequence steps.", no_args_is_h
 activities = typer.Typer(help="Emails, calls, notes, ...", no_args_is_help=True)
 
 
-@targets.command("list")
-def targets_list(
-    tenant: TenantOption,
-    config: ConfigOption = None,
-    limit: LimitOption = 20,
-    as_json: JsonOption = False,
-) -> None:
-    run(lambda: _tenant(config, tenant).targets.list(limit=limit), as_json=as_json)
+def _list_command(group: typer.Typer, namespace: str, what: str) -> None:
+    @group.command("list", help=f"List {what}.")
+    def command(
+        tenant: TenantOption,
+        config: ConfigOption = None,
+        limit: LimitOption = 20,
+        as_json: JsonOption = False,
+    ) -> None:
+        run(lambda: getattr(_tenant(config, tenant), namespace).list(limit=limit), as_json=as_json)
 
 
-@targets.command("get")
-def targets_get(
-    target_id: str, tenant: TenantOption, config: ConfigOption = None, as_json: JsonOption = False
-) -> None:
-    run(lambda: _tenant(config, tenant).targets.get(target_id), as_json=as_json)
+def _by_id_command(group: typer.Typer, name: str, namespace: str, what: str) -> None:
+    @group.command(name, help=f"{what} (by id).")
+    def command(
+        record_id: str,
+        tenant: TenantOption,
+        config: ConfigOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        run(
+            lambda: getattr(getattr(_tenant(config, tenant), namespace), name)(record_id),
+            as_json=as_json,
+        )
+
+
+_list_command(targets, "targets", "targets")
+_by_id_command(targets, "get", "targets", "One target")
+_list_command(sequences, "sequences", "sequences")
+_by_id_command(sequences, "steps", "sequences", "A sequence's steps")
 
 
 @targets.command("find")
 def targets_find(
     email: str, tenant: TenantOption, config: ConfigOption = None, as_json: JsonOption = False
 ) -> None:
+    """Find a target by e-mail address."""
+
     def find() -> Any:
         found = _tenant(config, tenant).targets.find_by_email(email)
         return [] if found is None else [found]
 
     run(find, as_json=as_json)
-
-
-@sequences.command("list")
-def sequences_list(
-    tenant: TenantOption,
-    config: ConfigOption = None,
-    limit: LimitOption = 20,
-    as_json: JsonOption = False,
-) -> None:
-    run(lambda: _tenant(config, tenant).sequences.list(limit=limit), as_json=as_json)
-
-
-@sequences.command("steps")
-def sequences_steps(
-    sequence_id: str, tenant: TenantOption, config: ConfigOption = None, as_json: JsonOption = False
-) -> None:
-    run(lambda: _tenant(config, tenant).sequences.steps(sequence_id), as_json=as_json)
 
 
 @enrollments.command("list")
@@ -170,6 +169,7 @@ def enrollments_list(
     limit: LimitOption = 20,
     as_json: JsonOption = False,
 ) -> None:
+    """List enrollments, by target or sequence."""
     run(
         lambda: _tenant(config, tenant).enrollments.list(
             target_id=target, sequence_id=sequence, limit=limit
@@ -186,6 +186,7 @@ def enrollments_enroll(
     config: ConfigOption = None,
     as_json: JsonOption = False,
 ) -> None:
+    """Put a target in a sequence (enrolling twice returns the existing enrollment)."""
     run(
         lambda: _tenant(config, tenant).enrollments.enroll(target_id=target, sequence_id=sequence),
         as_json=as_json,
@@ -221,6 +222,7 @@ def tasks_list(
     limit: LimitOption = 20,
     as_json: JsonOption = False,
 ) -> None:
+    """List tasks, by target or status."""
     run(
         lambda: _tenant(config, tenant).tasks.list(target_id=target, status=status, limit=limit),
         as_json=as_json,
@@ -234,6 +236,8 @@ def tasks_complete(
     config: ConfigOption = None,
     as_json: JsonOption = False,
 ) -> None:
+    """Complete tasks (a progress bar shows for several)."""
+
     def act() -> list[Any]:
         client = _tenant(config, tenant)
         return _each(task_ids, "completing", client.tasks.complete)
@@ -249,6 +253,7 @@ def tasks_snooze(
     config: ConfigOption = None,
     as_json: JsonOption = False,
 ) -> None:
+    """Snooze a task until a date-time."""
     run(lambda: _tenant(config, tenant).tasks.snooze(task_id, until=_when(until)), as_json=as_json)
 
 
@@ -261,6 +266,7 @@ def activities_list(
     limit: LimitOption = 20,
     as_json: JsonOption = False,
 ) -> None:
+    """List a target's activities, oldest first."""
     run(
         lambda: _tenant(config, tenant).activities.list(
             target_id=target, since=_when(since) if since else None, limit=limit
@@ -279,6 +285,7 @@ def activities_log_call(
     config: ConfigOption = None,
     as_json: JsonOption = False,
 ) -> None:
+    """Log a call with a target."""
     run(
         lambda: _tenant(config, tenant).activities.log_call(
             target_id=target, duration_seconds=duration, outcome=outcome, notes=notes
