@@ -33,5 +33,11 @@ class RedisTokenStore:
     def put(self, key: str, tokens: TokenSet) -> None:
         self._redis.set(self._prefix + key, json.dumps(tokens.dump()))
 
+    def refresh_lock(self, key: str, *, timeout: float = 60.0) -> Any:
+        """A lock every process sharing this Redis takes around one tenant's refresh."""
+        return self._redis.lock(
+            f"{self._prefix}{key}:refresh", timeout=timeout, blocking_timeout=timeout
+        )
+
     def __repr__(self) -> str:
         return f"RedisTokenStore(prefix={self._prefix!r})"

@@ -183,3 +183,53 @@ def test_engage_builds_the_configured_token_store(redis_url: str, tmp_path: Any)
     assert isinstance(redis_backed.token_store, RedisTokenStore)
     file_backed = Engage(settings=EngageSettings(token_store=f"file:{tmp_path}/t.json"))
     assert isinstance(file_backed.token_store, FileTokenStore)
+
+
+def _refresh_in_process(redis_url: str, base_url: str, start: Any, done: Any) -> None:
+    from engage._redis import RedisTokenStore
+
+    eng = Engage(
+        {
+            "acme": {
+                "vendor": "toy",
+                "base_url": base_url,
+                "client_id": toyvendor.CLIENT_ID,
+                "client_secret": toyvendor.CLIENT_SECRET,
+                "refresh_token": toyvendor.FIRST_REFRESH_TOKEN,
+            }
+        },
+        plugins=[toyvendor],
+        token_store=RedisTokenStore.from_url(redis_url, prefix="test-processes:"),
+    )
+    start.wait()
+    try:
+        eng.tenant("acme").targets.get("1")
+        done.put("ok")
+    except Exception as exc:  # reported to the parent
+        done.put(f"{type(exc).__name__}: {exc}")
+    finally:
+        eng.close()
+
+
+def test_processes_sharing_redis_refresh_once(redis_url: str) -> None:
+    """Four processes find no token at once: one refreshes, the others reuse its tokens."""
+    import multiprocessing
+
+    from engage.sandbox import SandboxServer
+
+    ctx = multiprocessing.get_context("fork")
+    with SandboxServer(toyvendor.create_app()) as server:
+        start, done = ctx.Event(), ctx.Queue()
+        workers = [
+            ctx.Process(target=_refresh_in_process, args=(redis_url, server.url, start, done))
+            for _ in range(4)
+        ]
+        for worker in workers:
+            worker.start()
+        start.set()
+        outcomes = [done.get(timeout=30) for _ in workers]
+        for worker in workers:
+            worker.join(timeout=30)
+        token_calls = server.kit.stats.snapshot()["by_route"].get("POST /oauth/token", 0)
+    assert outcomes == ["ok"] * 4
+    assert token_calls == 1

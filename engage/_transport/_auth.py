@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Generator
+from contextlib import nullcontext
 from typing import Any
 
 import httpx
@@ -73,7 +74,10 @@ class RefreshingAuth(httpx.Auth):
         return tokens
 
     def refresh(self, stale: TokenSet | None) -> TokenSet:
-        with _lock_for(self._key):
+        # One refresh per key in this process, and across processes when the store
+        # can lock (Redis): a rotated refresh token must be spent exactly once.
+        shared = getattr(self._store, "refresh_lock", None)
+        with _lock_for(self._key), shared(self._key) if callable(shared) else nullcontext():
             latest = self._store.get(self._key)
             if (
                 latest is not None

@@ -39,7 +39,9 @@ class TokenStore(Protocol):
     """Keeps each tenant's tokens. A rotated refresh token is stored before use.
 
     ``key`` is the tenant name (plus vendor); implementations must be safe to
-    call from several threads.
+    call from several threads. A store shared by several processes should also
+    offer ``refresh_lock(key)`` (a context manager), so that only one process
+    refreshes a tenant's rotating refresh token at a time (the Redis store does).
     """
 
     def get(self, key: str) -> TokenSet | None: ...
