@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Generic, Self, TypeVar
 
 import pydantic
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, SkipValidation
 
 from .errors import EngageError, InputError, PartialFailure
 
@@ -135,7 +135,8 @@ class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     ref: VendorRef
-    raw: dict[str, Any] = Field(default_factory=dict, repr=False)
+    # The vendor's own dict, kept as given: validating it would copy every key for nothing.
+    raw: SkipValidation[dict[str, Any]] = Field(default_factory=dict, repr=False)
 
     @property
     def id(self) -> str:
