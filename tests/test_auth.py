@@ -201,9 +201,10 @@ def _refresh_in_process(redis_url: str, base_url: str, start: Any, done: Any) ->
         plugins=[toyvendor],
         token_store=RedisTokenStore.from_url(redis_url, prefix="test-processes:"),
     )
+    tenant = eng.tenant("acme")  # built before the start signal: only the refresh races
     start.wait()
     try:
-        eng.tenant("acme").targets.get("1")
+        tenant.targets.get("1")
         done.put("ok")
     except Exception as exc:  # reported to the parent
         done.put(f"{type(exc).__name__}: {exc}")
@@ -217,8 +218,11 @@ def test_processes_sharing_redis_refresh_once(redis_url: str) -> None:
 
     from engage.sandbox import SandboxServer
 
-    ctx = multiprocessing.get_context("fork")
+    # spawn, not fork: forking a process with live threads can deadlock the child.
+    ctx = multiprocessing.get_context("spawn")
     with SandboxServer(toyvendor.create_app()) as server:
+        # A slow token endpoint keeps every process inside the refresh at once.
+        server.kit.faults.add(kind="timeout", delay=0.5, path="/oauth/token", times=4)
         start, done = ctx.Event(), ctx.Queue()
         workers = [
             ctx.Process(target=_refresh_in_process, args=(redis_url, server.url, start, done))
