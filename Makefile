@@ -11,11 +11,11 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 $(UV):
 	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
 
-$(VENV)/.synced: pyproject.toml uv.lock adapters/*/pyproject.toml | $(UV)
+$(VENV)/.synced: pyproject.toml uv.lock adapters/*/pyproject.toml sandbox/pyproject.toml testing/pyproject.toml | $(UV)
 	$(UV) sync --python python3 --all-packages --locked
 	touch $@
 
-uv.lock: pyproject.toml adapters/*/pyproject.toml | $(UV)
+uv.lock: pyproject.toml adapters/*/pyproject.toml sandbox/pyproject.toml testing/pyproject.toml | $(UV)
 	$(UV) lock --python python3
 	touch $@
 

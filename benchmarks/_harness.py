@@ -19,11 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from engage_sandbox import SandboxClock, SandboxOptions, SandboxServer, create_app, sandbox_for
 from rich.console import Console
 from rich.table import Table
 
 from engage import Engage
-from engage.sandbox import SandboxClock, SandboxOptions, SandboxServer, create_app
 
 VENDORS = ("salesloft", "outreach", "salesforce")
 OAUTH_PATHS = ("/oauth/token", "/services/oauth2/token")
@@ -177,8 +177,7 @@ def tenant_config(
     vendor: str, url: str, *, transport: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """A tenant pointed at a sandbox, with the adapter's own demo credentials."""
-    probe = Engage(load_entrypoints=True)
-    settings = probe.adapter_class(vendor).sandbox_settings(url)
+    settings = sandbox_for(vendor).tenant_settings(url)
     config: dict[str, Any] = {"vendor": vendor, **settings}
     if transport:
         config["transport"] = dict(transport)

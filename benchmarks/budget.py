@@ -15,8 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-
-from engage.sandbox.salesloft import SANDBOX_SALESLOFT_API_KEY
+from engage_sandbox.salesloft import SANDBOX_SALESLOFT_API_KEY
 
 from ._harness import Result, Stats, Summary, Timer, fmt, one_tenant, pct, sandbox, scaled
 

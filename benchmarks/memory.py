@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from engage_sandbox.salesloft import SANDBOX_SALESLOFT_API_KEY
 
 from engage import Engage
-from engage.sandbox.salesloft import SANDBOX_SALESLOFT_API_KEY
 
 from ._harness import (
     Result,

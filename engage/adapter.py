@@ -32,7 +32,7 @@ from ._transport import (
     current_scope,
     operation_scope,
 )
-from .errors import ConfigurationError, EngageError, UnsupportedOperationError
+from .errors import EngageError, UnsupportedOperationError
 from .models import (
     Activity,
     BatchResult,
@@ -202,21 +202,6 @@ class Adapter:
     @property
     def settings(self) -> VendorSettings:
         return self.context.settings
-
-    @classmethod
-    def sandbox_settings(cls, base_url: str) -> dict[str, Any]:
-        """Vendor settings that point this adapter at its local emulator at ``base_url``.
-
-        Used by ``engage demo``, the sandbox fixtures and the contract suite.
-        """
-        raise ConfigurationError(f"the {cls.vendor} adapter has no sandbox settings")
-
-    @classmethod
-    def create_sandbox_app(cls, options: Any = None) -> Any:
-        """The emulator app for this vendor (a Starlette app); engage's own by default."""
-        from .sandbox import create_app
-
-        return create_app(cls.vendor, options)
 
     def close(self) -> None:
         """Release connections; called when the tenant client closes."""

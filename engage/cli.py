@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
-import sys
-import threading
+import functools
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from ._cli_resources import RESOURCES, ConfigOption, console, err, fail
@@ -23,34 +18,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-sandbox_app = typer.Typer(help="Local emulators of the vendor APIs.", no_args_is_help=True)
-app.add_typer(sandbox_app, name="sandbox")
-cassettes_app = typer.Typer(help="Recorded vendor traffic for offline tests.", no_args_is_help=True)
-app.add_typer(cassettes_app, name="cassettes")
 
 for _name, _group in RESOURCES.items():
     app.add_typer(_group, name=_name)
-
-
-@app.command()
-def demo() -> None:
-    """Start the three sandboxes and run the same workflow on each vendor, side by side."""
-    from ._demo import run_demo
-
-    try:
-        results = run_demo(console)
-    except EngageError as exc:
-        raise fail(exc) from None
-    eng = Engage()
-    broken = {
-        r.vendor: problems
-        for r in results
-        if (problems := r.problems(eng.adapter_class(r.vendor).capabilities))
-    }
-    for vendor, problems in broken.items():
-        err.print(f"[red]{vendor} broke the contract:[/red] " + escape("; ".join(problems)))
-    if broken:
-        raise typer.Exit(1)
 
 
 @app.command()
@@ -116,53 +86,54 @@ def capabilities(
     console.print(table)
 
 
-@sandbox_app.command("serve")
-def sandbox_serve(
-    vendor: Annotated[str, typer.Option(help="salesloft, outreach or salesforce")],
-    port: Annotated[int, typer.Option(help="0 picks a free port")] = 0,
-    seed: Annotated[int, typer.Option(help="demo data seed")] = 7,
-    size: Annotated[float, typer.Option(help="demo data size (1.0 = default)")] = 1.0,
-) -> None:
-    """Serve one vendor emulator on 127.0.0.1 until interrupted."""
-    from .sandbox import EMULATORS, SandboxOptions, SandboxServer, create_app
+# Commands that other distributions add, and what to install when they are missing.
+_PLUGIN_COMMANDS = {
+    "demo": "engage-core[all,sandbox]",
+    "sandbox": "engage-core[sandbox]",
+    "cassettes": "engage-core[testing]",
+}
 
-    if vendor not in EMULATORS:
-        err.print(f"error: no sandbox for {vendor!r}; there are: {', '.join(EMULATORS)}")
+
+def _install_hint(name: str, requirement: str) -> typer.Typer:
+    hint = typer.Typer(add_completion=False)
+
+    @hint.callback(invoke_without_command=True, context_settings={"ignore_unknown_options": True})
+    def missing(extra: Annotated[list[str] | None, typer.Argument(hidden=True)] = None) -> None:
+        err.print(f'error: "engage {name}" comes with another package: pip install "{requirement}"')
         raise typer.Exit(2)
-    server = SandboxServer(create_app(vendor, SandboxOptions(seed=seed, size=size)), port=port)
-    with server:
-        console.print(f"{vendor} sandbox on {server.url} (Ctrl-C to stop)")
-        with contextlib.suppress(KeyboardInterrupt):
-            threading.Event().wait()
+
+    return hint
 
 
-@cassettes_app.command("record")
-def cassettes_record(
-    paths: Annotated[list[str] | None, typer.Argument(help="test paths (default: tests)")] = None,
-    live: Annotated[
-        list[str] | None,
-        typer.Option(help="VENDOR=TENANT: record VENDOR against that real tenant of the config"),
-    ] = None,
-    config: ConfigOption = None,
-) -> None:
-    """Re-record cassettes by running the tests with --record-mode=rewrite (scrubbed).
+def _registered_names(cli: typer.Typer) -> set[str]:
+    names = {group.name for group in cli.registered_groups}
+    names |= {
+        command.name or (command.callback.__name__ if command.callback else None)
+        for command in cli.registered_commands
+    }
+    return {name for name in names if name}
 
-    Against the sandboxes by default; with --live, against real accounts whose
-    credentials are in the config (personal data is pseudonymised).
-    """
-    env = dict(os.environ)
-    for item in live or []:
-        vendor, sep, tenant = item.partition("=")
-        if not sep or not vendor or not tenant:
-            err.print(f"error: --live takes VENDOR=TENANT, not {item!r}")
-            raise typer.Exit(2)
-        env[f"ENGAGE_LIVE_TENANT_{vendor.upper()}"] = tenant
-    if config is not None:
-        env["ENGAGE_CONFIG"] = str(config)
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "--record-mode=rewrite"]
-    completed = subprocess.run([*command, *(paths or ["tests"])], env=env, check=False)
-    raise typer.Exit(completed.returncode)
+
+@functools.cache
+def build_cli() -> typer.Typer:
+    """The ``engage`` app with every installed plugin's commands added."""
+    from ._plugins import make_plugin_manager
+
+    try:
+        pm = make_plugin_manager()
+    except EngageError as exc:
+        raise fail(exc) from None
+    pm.hook.register_commands(cli=app)
+    present = _registered_names(app)
+    for name, requirement in _PLUGIN_COMMANDS.items():
+        if name not in present:
+            app.add_typer(
+                _install_hint(name, requirement),
+                name=name,
+                help=f"(not installed: pip install {requirement!r})",
+            )
+    return app
 
 
 def main() -> None:
-    app()
+    build_cli()()

@@ -4,10 +4,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from engage_sandbox import SandboxOptions
+from engage_testing import AppTransport
 
 import engage
-from engage.sandbox import SandboxOptions
-from engage.testing import AppTransport
 from tests.support import toyvendor
 
 

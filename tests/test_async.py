@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import anyio
 import pytest
+from engage_testing import AppTransport
 
 from engage import (
     AsyncEngage,
@@ -13,7 +14,6 @@ from engage import (
     NotFoundError,
     UnsupportedOperationError,
 )
-from engage.testing import AppTransport
 from tests.support import toyvendor
 
 pytestmark = pytest.mark.anyio

@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from engage_testing import AppTransport
 
 from engage import AuthError, Engage, MemoryTokenStore, TokenSet
-from engage.testing import AppTransport
 from tests.support import toyvendor
 
 N = 8
@@ -216,7 +216,7 @@ def test_processes_sharing_redis_refresh_once(redis_url: str) -> None:
     """Four processes find no token at once: one refreshes, the others reuse its tokens."""
     import multiprocessing
 
-    from engage.sandbox import SandboxServer
+    from engage_sandbox import SandboxServer
 
     # spawn, not fork: forking a process with live threads can deadlock the child.
     ctx = multiprocessing.get_context("spawn")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engage.testing import find_secrets
+from engage_testing import find_secrets
 
 ROOT = Path(__file__).resolve().parents[1] / "cassettes"
 

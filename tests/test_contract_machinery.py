@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from engage import Capability
-from engage.testing.contract import (
+from engage_testing.contract import (
     EXPECTED_FACTS,
     STEP_CAPABILITY,
     ContractSuite,
     ScenarioResult,
     StepResult,
 )
+
+from engage import Capability
 from tests.support import toyvendor
 
 
 class TestToyContract(ContractSuite):
     vendor = "toy"
-    recorder_options = {"plugins": [toyvendor]}
+    recorder_options = {"plugins": [toyvendor], "sandbox": toyvendor.SANDBOX}
 
 
 def _result(**outcomes: str) -> ScenarioResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from engage_testing import AppTransport
 
 from engage import (
     Capability,
@@ -14,7 +15,6 @@ from engage import (
     UnsupportedOperationError,
     ValidationError,
 )
-from engage.testing import AppTransport
 
 
 def test_capabilities_and_supports(toy: TenantClient) -> None:

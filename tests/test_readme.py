@@ -9,9 +9,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from engage_sandbox import SandboxOptions, SandboxServer, sandbox_for
 
 from engage import Engage
-from engage.sandbox import SandboxServer
 
 ROOT = Path(__file__).resolve().parents[1]
 TENANTS = {"acme": "salesloft", "globex": "outreach", "initech": "salesforce"}
@@ -30,11 +30,11 @@ def sandboxed_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     with ExitStack() as stack:
         lines = []
         for name, vendor in TENANTS.items():
-            adapter = Engage().adapter_class(vendor)
-            server = stack.enter_context(SandboxServer(adapter.create_sandbox_app()))
+            sandbox = sandbox_for(vendor)
+            server = stack.enter_context(SandboxServer(sandbox.create_app(SandboxOptions())))
             lines += [f"[tenants.{name}]", f'vendor = "{vendor}"']
             lines += [
-                f"{k} = {json.dumps(v)}" for k, v in adapter.sandbox_settings(server.url).items()
+                f"{k} = {json.dumps(v)}" for k, v in sandbox.tenant_settings(server.url).items()
             ]
         (tmp_path / "engage.toml").write_text("\n".join(lines) + "\n")
         monkeypatch.chdir(tmp_path)

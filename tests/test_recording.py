@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from engage_testing import Recorder, find_secrets, json_body_matcher, pseudonym_email, scrub_body
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from engage import NotFoundError
-from engage.testing import Recorder, find_secrets, json_body_matcher, pseudonym_email, scrub_body
 from tests.support import toyvendor
 
 
@@ -28,7 +28,13 @@ def _scenario(recorder: Recorder) -> list[object]:
 
 
 def _record(path: Path, mode: str) -> list[object]:
-    with Recorder(vendor="toy", cassette=path, record_mode=mode, plugins=[toyvendor]) as rec:
+    with Recorder(
+        vendor="toy",
+        cassette=path,
+        record_mode=mode,
+        plugins=[toyvendor],
+        sandbox=toyvendor.SANDBOX,
+    ) as rec:
         assert rec.recording == (mode != "none")
         return _scenario(rec)
 
@@ -55,10 +61,16 @@ def test_re_recording_is_byte_identical(tmp_path: Path) -> None:
 def test_an_unrecorded_request_fails_on_replay(tmp_path: Path) -> None:
     cassette = tmp_path / "short.yaml"
     with Recorder(
-        vendor="toy", cassette=cassette, record_mode="rewrite", plugins=[toyvendor]
+        vendor="toy",
+        cassette=cassette,
+        record_mode="rewrite",
+        plugins=[toyvendor],
+        sandbox=toyvendor.SANDBOX,
     ) as rec:
         rec.tenant.targets.get("1")
-    with Recorder(vendor="toy", cassette=cassette, plugins=[toyvendor]) as rec:
+    with Recorder(
+        vendor="toy", cassette=cassette, plugins=[toyvendor], sandbox=toyvendor.SANDBOX
+    ) as rec:
         rec.tenant.targets.get("1")
         with pytest.raises(CannotOverwriteExistingCassetteException):
             rec.tenant.targets.get("2")
@@ -140,8 +152,9 @@ def test_cassette_file_is_valid_vcr_yaml(tmp_path: Path) -> None:
 
 
 def test_recording_a_real_account_hides_its_host_and_personal_data(tmp_path: Path) -> None:
+    from engage_sandbox import SandboxServer
+
     from engage import TenantConfig
-    from engage.sandbox import SandboxServer
 
     cassette = tmp_path / "live.yaml"
     with SandboxServer(toyvendor.create_app()) as real:
@@ -154,6 +167,7 @@ def test_recording_a_real_account_hides_its_host_and_personal_data(tmp_path: Pat
             cassette=cassette,
             record_mode="rewrite",
             plugins=[toyvendor],
+            sandbox=toyvendor.SANDBOX,
             live=account,
         ) as rec:
             assert rec.server is None  # no sandbox: the account itself
@@ -162,7 +176,9 @@ def test_recording_a_real_account_hides_its_host_and_personal_data(tmp_path: Pat
     text = cassette.read_text()
     assert real_url not in text and "toy.sandbox.engage.test" in text
     assert "person3@example.com" not in text and "person3%40example.com" not in text
-    with Recorder(vendor="toy", cassette=cassette, plugins=[toyvendor]) as rec:
+    with Recorder(
+        vendor="toy", cassette=cassette, plugins=[toyvendor], sandbox=toyvendor.SANDBOX
+    ) as rec:
         replayed = rec.tenant.targets.find_by_email("person3@example.com")
     assert replayed is not None and replayed.id == found.id
     assert replayed.email == pseudonym_email("person3@example.com")

@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-
-from engage.sandbox import (
+from engage_sandbox import (
     CostWindowLimiter,
     SandboxClock,
     SandboxOptions,
@@ -16,6 +15,7 @@ from engage.sandbox import (
     TokenRegistry,
     TokenStatus,
 )
+
 from tests.support import toyvendor
 
 AUTH = {"Authorization": f"Bearer {toyvendor.API_KEY}"}

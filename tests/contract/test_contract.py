@@ -7,7 +7,7 @@ matrix says it cannot do.
 
 from __future__ import annotations
 
-from engage.testing.contract import ContractSuite
+from engage_testing.contract import ContractSuite
 
 
 class TestSalesloftContract(ContractSuite):

@@ -14,9 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-
-from engage.sandbox import SandboxOptions, SandboxServer, create_app
-from engage.sandbox.outreach import (
+from engage_sandbox import SandboxOptions, SandboxServer, create_app
+from engage_sandbox.outreach import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
     DEMO_REFRESH_TOKEN,

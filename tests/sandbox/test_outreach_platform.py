@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-
-from engage.sandbox import SandboxClock, SandboxOptions, SandboxServer, create_app
-from engage.sandbox.outreach import (
+from engage_sandbox import SandboxClock, SandboxOptions, SandboxServer, create_app
+from engage_sandbox.outreach import (
     DEMO_AUTH_CODE,
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,

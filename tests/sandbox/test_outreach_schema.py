@@ -27,14 +27,13 @@ from typing import Any
 
 import httpx
 import pytest
+from engage_sandbox import SandboxOptions, SandboxServer, create_app
+from engage_sandbox.outreach import demo_token
+from engage_sandbox.outreach._resources import RESOURCES
+from engage_sandbox.outreach._task_actions import PARAMS
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
-
-from engage.sandbox import SandboxOptions, SandboxServer, create_app
-from engage.sandbox.outreach import demo_token
-from engage.sandbox.outreach._resources import RESOURCES
-from engage.sandbox.outreach._task_actions import PARAMS
 
 REPO = Path(__file__).resolve().parents[2]
 LOCAL = REPO / "tests" / "reference" / "outreach"

@@ -8,9 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-
-from engage.sandbox import SandboxOptions, SandboxServer, create_app
-from engage.sandbox.outreach import demo_token
+from engage_sandbox import SandboxOptions, SandboxServer, create_app
+from engage_sandbox.outreach import demo_token
 
 MEDIA = "application/vnd.api+json"
 

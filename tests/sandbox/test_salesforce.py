@@ -9,12 +9,11 @@ from datetime import timedelta
 
 import httpx
 import pytest
-
-from engage.sandbox import SandboxClock, SandboxOptions
-from engage.sandbox import salesforce as sf
-from engage.sandbox.salesforce._data import DemoOrg
-from engage.sandbox.salesforce._ids import make_id
-from engage.sandbox.salesforce._store import Store
+from engage_sandbox import SandboxClock, SandboxOptions
+from engage_sandbox import salesforce as sf
+from engage_sandbox.salesforce._data import DemoOrg
+from engage_sandbox.salesforce._ids import make_id
+from engage_sandbox.salesforce._store import Store
 
 from .test_salesforce_helpers import Org, V, password_login, running, unsigned_jwt
 

@@ -13,9 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
-from engage.sandbox import SandboxClock, SandboxOptions
-from engage.sandbox import salesforce as sf
+from engage_sandbox import SandboxClock, SandboxOptions
+from engage_sandbox import salesforce as sf
 
 from .test_salesforce_helpers import Org, running
 

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
-from engage.sandbox import SandboxOptions, SandboxServer, create_app
-from engage.sandbox import salesforce as sf
+from engage_sandbox import SandboxOptions, SandboxServer, create_app
+from engage_sandbox import salesforce as sf
 
 V = "/services/data/v60.0"
 REPO = Path(__file__).resolve().parents[2]

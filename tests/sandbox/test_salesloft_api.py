@@ -7,8 +7,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-
-from engage.sandbox.salesloft import (
+from engage_sandbox.salesloft import (
     SANDBOX_SALESLOFT_AUTH_CODE,
     SANDBOX_SALESLOFT_CLIENT_ID,
     SANDBOX_SALESLOFT_CLIENT_SECRET,

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
-from engage.sandbox import SandboxOptions, SandboxServer, create_app
+from engage_sandbox import SandboxOptions, SandboxServer, create_app
 
 from .test_salesloft_support import ADMIN_KEY, client_for, make_app
 
@@ -66,7 +65,7 @@ def test_injected_errors_use_salesloft_bodies(
 
 
 def test_expire_tokens_fault_expires_oauth_tokens(api: httpx.Client) -> None:
-    from engage.sandbox.salesloft import (
+    from engage_sandbox.salesloft import (
         SANDBOX_SALESLOFT_AUTH_CODE,
         SANDBOX_SALESLOFT_CLIENT_ID,
         SANDBOX_SALESLOFT_CLIENT_SECRET,

@@ -1,6 +1,6 @@
 """Shared helpers for the Salesloft emulator tests (no tests of its own).
 
-Requests go through the ASGI app in-process (``engage.testing.AppTransport``):
+Requests go through the ASGI app in-process (``engage_testing.AppTransport``):
 a socket per test would slow the suite down. ``test_salesloft_server`` covers
 the real server.
 """
@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from engage_sandbox import SandboxOptions, create_app
+from engage_sandbox.salesloft import SANDBOX_SALESLOFT_API_KEY, SANDBOX_SALESLOFT_USER_API_KEY
+from engage_testing import AppTransport
 from starlette.applications import Starlette
-
-from engage.sandbox import SandboxOptions, create_app
-from engage.sandbox.salesloft import SANDBOX_SALESLOFT_API_KEY, SANDBOX_SALESLOFT_USER_API_KEY
-from engage.testing import AppTransport
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "salesloft"
 BASE_URL = "http://sandbox.test"

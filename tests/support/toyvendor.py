@@ -11,6 +11,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
+from engage_sandbox import (
+    SandboxKit,
+    SandboxOptions,
+    SandboxVendor,
+    TokenRegistry,
+    TokenStatus,
+    build_sandbox_app,
+)
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -40,7 +48,6 @@ from engage._transport import (
 )
 from engage._transport._pacer import PacingRule, RateObservation
 from engage.pagination import Page, Pager, decode_cursor, encode_cursor
-from engage.sandbox import SandboxKit, SandboxOptions, TokenRegistry, TokenStatus, build_sandbox_app
 
 API_KEY = "toy-api-key-0123456789abcdef"
 CLIENT_ID = "toy-client"
@@ -240,14 +247,6 @@ class ToyAdapter(Adapter):
         )
         return RefreshingAuth(context.token_store, f"toy:{context.tenant}", grant)
 
-    @classmethod
-    def sandbox_settings(cls, base_url: str) -> dict[str, Any]:
-        return {"base_url": base_url, "api_key": API_KEY}
-
-    @classmethod
-    def create_sandbox_app(cls, options: Any = None) -> Any:
-        return create_app(options)
-
     def close(self) -> None:
         self.http.close()
 
@@ -313,3 +312,11 @@ class ToyAdapter(Adapter):
 @engage.hookimpl
 def register_adapters(register: Callable[[type[Adapter]], None]) -> None:
     register(ToyAdapter)
+
+
+SANDBOX = SandboxVendor(
+    vendor="toy",
+    create_app=create_app,
+    tenant_settings=lambda base_url: {"base_url": base_url, "api_key": API_KEY},
+    description="the toy vendor of engage's tests",
+)

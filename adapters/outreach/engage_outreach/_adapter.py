@@ -105,21 +105,6 @@ class OutreachAdapter(TaskOperations, Adapter):
         # Batch writes run in worker threads: the lookups below are made once, not per thread.
         self._lookup_lock = threading.Lock()
 
-    @classmethod
-    def sandbox_settings(cls, base_url: str) -> dict[str, Any]:
-        from engage.sandbox.outreach import (
-            DEMO_CLIENT_ID,
-            DEMO_CLIENT_SECRET,
-            DEMO_REFRESH_TOKEN,
-        )
-
-        return {
-            "base_url": base_url,
-            "client_id": DEMO_CLIENT_ID,
-            "client_secret": DEMO_CLIENT_SECRET,
-            "refresh_token": DEMO_REFRESH_TOKEN,
-        }
-
     def close(self) -> None:
         self.session.close()
 

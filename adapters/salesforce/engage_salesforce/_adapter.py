@@ -71,18 +71,6 @@ class SalesforceAdapter(TaskOperations, engage.Adapter):
         self.reader = Reader(self.session)
         self.actions = ActionRunner(self.session, settings.action_batch_size)
 
-    @classmethod
-    def sandbox_settings(cls, base_url: str) -> dict[str, Any]:
-        from engage.sandbox import salesforce as sandbox
-
-        return {
-            "instance_url": base_url,
-            "login_url": base_url,
-            "client_id": sandbox.DEMO_CLIENT_ID,
-            "client_secret": sandbox.DEMO_CLIENT_SECRET,
-            "refresh_token": sandbox.DEMO_REFRESH_TOKEN,
-        }
-
     def close(self) -> None:
         self.session.close()
 

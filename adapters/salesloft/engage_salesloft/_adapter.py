@@ -93,12 +93,6 @@ class SalesloftAdapter(Adapter):
         self.tasks = TaskOperations(self.api)
         self.activities = ActivityOperations(self.api)
 
-    @classmethod
-    def sandbox_settings(cls, base_url: str) -> dict[str, Any]:
-        from engage.sandbox.salesloft import SANDBOX_SALESLOFT_API_KEY
-
-        return {"base_url": base_url, "api_key": SANDBOX_SALESLOFT_API_KEY}
-
     def close(self) -> None:
         self.http.close()
         if self._token_client is not None:

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from engage_outreach import OutreachAdapter
+from engage_sandbox import SandboxOptions
 
 from engage import (
     AuthError,
@@ -18,7 +19,6 @@ from engage import (
     UnsupportedOperationError,
     ValidationError,
 )
-from engage.sandbox import SandboxOptions
 
 pytestmark = pytest.mark.engage_vendor("outreach")
 

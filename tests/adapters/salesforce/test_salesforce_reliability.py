@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from engage_sandbox import SandboxOptions
 
 from engage import (
     AuthError,
@@ -16,7 +17,6 @@ from engage import (
     TaskStatus,
 )
 from engage._transport import NullPacer, PacingRule, RateObservation
-from engage.sandbox import SandboxOptions
 
 pytestmark = pytest.mark.engage_vendor("salesforce")
 

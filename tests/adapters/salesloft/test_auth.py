@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import pytest
 from engage_salesloft import SalesloftAdapter
+from engage_testing import Recorder
+from engage_testing._plugin import cassette_path
 
 from engage._transport import RefreshingAuth
-from engage.testing import Recorder
-from engage.testing._plugin import cassette_path
 
 from . import _oauth_plugin
 
@@ -20,7 +20,9 @@ def test_token_refresh_and_rotation(
     engage_recorder: Callable[..., Recorder], request: pytest.FixtureRequest
 ) -> None:
     cassette = cassette_path(request, "salesloft")
-    with engage_recorder("salesloft-oauth", cassette=cassette, plugins=[_oauth_plugin]) as rec:
+    with engage_recorder(
+        "salesloft-oauth", cassette=cassette, plugins=[_oauth_plugin], sandbox=_oauth_plugin.SANDBOX
+    ) as rec:
         tenant = rec.tenant
         assert tenant.targets.get("1000277").id == "1000277"
         rec.advance(2 * 3600 + 1)  # Salesloft access tokens live two hours

@@ -8,7 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
-from engage_salesloft import ALTERNATIVES, SalesloftAdapter
+from engage_salesloft import ALTERNATIVES
+from engage_sandbox import salesloft as salesloft_sandbox
+from engage_testing import Recorder
 
 import engage
 from engage import (
@@ -21,7 +23,6 @@ from engage import (
     UnsupportedOperationError,
     VendorError,
 )
-from engage.testing import Recorder
 
 pytestmark = pytest.mark.engage_vendor("salesloft")
 
@@ -121,7 +122,7 @@ def test_unsupported_raises_before_any_request(
         sent.append(request)
         raise AssertionError("no request may be sent")
 
-    settings = SalesloftAdapter.sandbox_settings("https://api.salesloft.com")
+    settings = salesloft_sandbox.tenant_settings("https://api.salesloft.com")
     eng = engage.Engage(
         {"acme": {"vendor": "salesloft", **settings}}, http_transport=httpx.MockTransport(refuse)
     )

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from engage_testing import Recorder
 
 from engage import (
     InputError,
@@ -16,7 +17,6 @@ from engage import (
     TenantClient,
     UnsupportedOperationError,
 )
-from engage.testing import Recorder
 
 pytestmark = pytest.mark.engage_vendor("salesloft")
 

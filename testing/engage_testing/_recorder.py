@@ -18,13 +18,13 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-from .._client import Engage, TenantClient
-from .._plugins import AdapterRegistry, make_plugin_manager
-from .._transport import MemoryTokenStore, NullPacer, Pacer
-from ..adapter import Adapter
-from ..config import EngageSettings, MappingTenantSource, TenantConfig, require_tenant
-from ..errors import ConfigurationError
-from ..sandbox import SandboxOptions, SandboxServer
+from engage_sandbox import SandboxOptions, SandboxServer, SandboxVendor, sandbox_for
+
+from engage._client import Engage, TenantClient
+from engage._transport import MemoryTokenStore, NullPacer, Pacer
+from engage.config import EngageSettings, MappingTenantSource, TenantConfig, require_tenant
+from engage.errors import ConfigurationError
+
 from ._scrub import Rewriter
 from ._vcr import make_vcr
 
@@ -72,6 +72,7 @@ class Recorder:
         tenant: str = "test",
         plugins: Iterable[object] = (),
         sandbox_options: SandboxOptions | None = None,
+        sandbox: SandboxVendor | None = None,
         app: Any = None,
         transport: Mapping[str, Any] | None = None,
         pacer: Pacer | None = None,
@@ -84,6 +85,7 @@ class Recorder:
         self.tenant_name = tenant
         self._plugins = list(plugins)
         self._sandbox_options = sandbox_options
+        self._sandbox = sandbox
         self._app = app
         self._transport = dict(transport or {})
         self._pacer = pacer
@@ -108,12 +110,10 @@ class Recorder:
             raise RuntimeError("use the Recorder as a context manager first")
         return self.engage.tenant(self.tenant_name)
 
-    def _adapter_class(self) -> type[Adapter]:
-        registry = AdapterRegistry(make_plugin_manager(self._plugins))
-        return registry.get(self.vendor)
+    def _sandbox_vendor(self) -> SandboxVendor:
+        return self._sandbox or sandbox_for(self.vendor)
 
     def __enter__(self) -> Recorder:
-        adapter_cls = self._adapter_class()
         canonical = canonical_origin(self.vendor)
         live: str | None = None
         settings: dict[str, Any]
@@ -122,12 +122,13 @@ class Recorder:
             settings = self._live.vendor_settings
             live = live_origin(settings)
         elif self.recording:
-            app = self._app or adapter_cls.create_sandbox_app(self._sandbox_options)
+            sandbox = self._sandbox_vendor()
+            app = self._app or sandbox.create_app(self._sandbox_options or SandboxOptions())
             self.server = SandboxServer(app).start()
             live = self.server.url
-            settings = adapter_cls.sandbox_settings(live)
+            settings = sandbox.tenant_settings(live)
         else:
-            settings = adapter_cls.sandbox_settings(canonical)
+            settings = self._sandbox_vendor().tenant_settings(canonical)
         mode = self.record_mode
         if mode in {"rewrite", "all"}:
             # Start from an empty cassette so a re-recording is a whole new file.

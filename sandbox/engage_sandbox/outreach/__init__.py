@@ -45,6 +45,7 @@ from starlette.routing import Route
 
 from .._app import SandboxKit, SandboxOptions, build_sandbox_app
 from .._ratelimit import CostWindowLimiter
+from .._registry import SandboxVendor
 from .._tokens import IssuedToken, TokenRegistry
 from ._data import seed_store
 from ._errors import ApiError, error_object, json_api_response
@@ -135,6 +136,23 @@ def demo_token(app: Starlette) -> str:
     return issue_token(app).access_token
 
 
+def tenant_settings(base_url: str) -> dict[str, Any]:
+    """A tenant on this emulator, signed in with the demo app's refresh token."""
+    return {
+        "base_url": base_url,
+        "client_id": DEMO_CLIENT_ID,
+        "client_secret": DEMO_CLIENT_SECRET,
+        "refresh_token": DEMO_REFRESH_TOKEN,
+    }
+
+
+SANDBOX = SandboxVendor(
+    vendor=VENDOR,
+    create_app=create_app,
+    tenant_settings=tenant_settings,
+    description="Outreach REST v2 (JSON:API)",
+)
+
 __all__ = [
     "DEMO_AUTH_CODE",
     "DEMO_CLIENT_ID",
@@ -142,6 +160,7 @@ __all__ = [
     "DEMO_REDIRECT_URI",
     "DEMO_REFRESH_TOKEN",
     "DEMO_USER_ID",
+    "SANDBOX",
     "VENDOR",
     "create_app",
     "demo_token",

@@ -57,6 +57,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .._app import SandboxKit, SandboxOptions, build_sandbox_app
+from .._registry import SandboxVendor
 from .._tokens import TokenRegistry
 from . import _routes_activity, _routes_cadences, _routes_notes_users, _routes_people, _routes_tasks
 from ._auth import (
@@ -113,7 +114,20 @@ def create_app(options: SandboxOptions) -> Starlette:
     return app
 
 
+def tenant_settings(base_url: str) -> dict[str, Any]:
+    """A tenant on this emulator, signed in with the admin's demo API key."""
+    return {"base_url": base_url, "api_key": SANDBOX_SALESLOFT_API_KEY}
+
+
+SANDBOX = SandboxVendor(
+    vendor=VENDOR,
+    create_app=create_app,
+    tenant_settings=tenant_settings,
+    description="Salesloft REST v2",
+)
+
 __all__ = [
+    "SANDBOX",
     "SANDBOX_SALESLOFT_API_KEY",
     "SANDBOX_SALESLOFT_AUTH_CODE",
     "SANDBOX_SALESLOFT_CLIENT_ID",

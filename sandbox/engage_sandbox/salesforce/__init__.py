@@ -37,6 +37,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from .._app import SandboxKit, SandboxOptions, build_sandbox_app
+from .._registry import SandboxVendor
 from .._tokens import TokenRegistry
 from ._data import DEMO_PASSWORD, DEMO_SECURITY_TOKEN, DEMO_USERNAME
 from ._http import error_body
@@ -67,6 +68,24 @@ def create_app(options: SandboxOptions) -> Starlette:
     return app
 
 
+def tenant_settings(base_url: str) -> dict[str, str]:
+    """A tenant on this emulator: the org and its login at ``base_url``, the demo app's token."""
+    return {
+        "instance_url": base_url,
+        "login_url": base_url,
+        "client_id": DEMO_CLIENT_ID,
+        "client_secret": DEMO_CLIENT_SECRET,
+        "refresh_token": DEMO_REFRESH_TOKEN,
+    }
+
+
+SANDBOX = SandboxVendor(
+    vendor="salesforce",
+    create_app=create_app,
+    tenant_settings=tenant_settings,
+    description="Salesforce REST + Sales Engagement actions",
+)
+
 __all__ = [
     "DEFAULT_API_VERSION",
     "DEMO_CLIENT_ID",
@@ -75,6 +94,7 @@ __all__ = [
     "DEMO_REFRESH_TOKEN",
     "DEMO_SECURITY_TOKEN",
     "DEMO_USERNAME",
+    "SANDBOX",
     "SalesforceOrg",
     "create_app",
 ]

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .._transport import REDACTED
-from .._transport._redact import SECRET_HEADERS, is_secret_param
+from engage._transport import REDACTED
+from engage._transport._redact import SECRET_HEADERS, is_secret_param
 
 # JSON keys whose values are credentials, wherever they appear in a body.
 SECRET_KEYS = frozenset(

@@ -7,14 +7,9 @@ vendor can, and removes the enrollment. Each step records *neutral facts*
 every step the vendor cannot do must raise ``UnsupportedOperationError``
 exactly where its capabilities say so.
 
-A third-party adapter runs the same suite against itself with one import::
-
-    from engage.testing.contract import ContractSuite
-
-    class TestHubspotContract(ContractSuite):
-        vendor = "hubspot"
-
-``engage demo`` runs the same scenario against the three sandboxes.
+``engage demo`` runs it against every installed sandbox, and
+``engage_testing.contract.ContractSuite`` replays it from cassettes, for the
+first-party adapters and for any third-party one.
 """
 
 from __future__ import annotations
@@ -23,12 +18,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
-from .._client import TenantClient
-from ..adapter import Capability
-from ..errors import UnsupportedOperationError
-from ..models import Sequence, Step, StepKind, Task, TaskOrigin
+from engage import (
+    Capability,
+    Sequence,
+    Step,
+    StepKind,
+    Task,
+    TaskOrigin,
+    TenantClient,
+    UnsupportedOperationError,
+)
 
 Outcome = Literal["ok", "unsupported", "skipped"]
 
@@ -290,21 +291,3 @@ class Scenario:
 
 def run_scenario(tenant: TenantClient, **options: Any) -> ScenarioResult:
     return Scenario(tenant, **options).run()
-
-
-class ContractSuite:
-    """Subclass with ``vendor = "<name>"`` to run the contract from your cassettes.
-
-    Record with ``pytest --record-mode=rewrite`` against your adapter's
-    sandbox; replay offline otherwise.
-    """
-
-    vendor: ClassVar[str]
-    recorder_options: ClassVar[dict[str, Any]] = {}
-
-    def test_contract_scenario(self, engage_recorder: Callable[..., Any]) -> None:
-        with engage_recorder(self.vendor, **self.recorder_options) as recorder:
-            tenant = recorder.tenant
-            result = run_scenario(tenant)
-        problems = result.problems(tenant.capabilities)
-        assert problems == [], "\n".join(problems)

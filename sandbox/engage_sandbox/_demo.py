@@ -9,23 +9,34 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
-from ._client import Engage
-from ._transport import MemoryTokenStore
-from .sandbox import SandboxServer
-from .testing.contract import STEP_CAPABILITY, Scenario, ScenarioResult, StepResult
+from engage import Engage, EngageError, MemoryTokenStore
 
-DEMO_VENDORS = ("salesloft", "outreach", "salesforce")
+from ._app import SandboxOptions
+from ._registry import installed_sandboxes
+from ._runner import SandboxServer
+from .scenario import STEP_CAPABILITY, Scenario, ScenarioResult, StepResult
 
 
-def run_demo(console: Console, vendors: Sequence[str] = DEMO_VENDORS) -> list[ScenarioResult]:
+def demo_vendors(eng: Engage) -> list[str]:
+    """The vendors with both an installed adapter and an installed sandbox."""
+    return [vendor for vendor in installed_sandboxes() if vendor in eng.vendors]
+
+
+def run_demo(console: Console, vendors: Sequence[str] | None = None) -> list[ScenarioResult]:
     """Start the sandboxes, run the scenario for one tenant per vendor, print a comparison."""
-    registry = Engage(tenants={})
+    sandboxes = installed_sandboxes()
+    chosen = list(vendors) if vendors is not None else demo_vendors(Engage(tenants={}))
+    if not chosen:
+        raise EngageError(
+            "no vendor has both an adapter and a sandbox installed; "
+            'try pip install "engage-core[all,sandbox]"'
+        )
     with ExitStack() as stack:
         tenants: dict[str, dict[str, object]] = {}
-        for vendor in vendors:
-            adapter = registry.adapter_class(vendor)
-            server = stack.enter_context(SandboxServer(adapter.create_sandbox_app()))
-            tenants[f"demo-{vendor}"] = {"vendor": vendor, **adapter.sandbox_settings(server.url)}
+        for vendor in chosen:
+            sandbox = sandboxes[vendor]
+            server = stack.enter_context(SandboxServer(sandbox.create_app(SandboxOptions())))
+            tenants[f"demo-{vendor}"] = {"vendor": vendor, **sandbox.tenant_settings(server.url)}
         eng = stack.enter_context(Engage(tenants, token_store=MemoryTokenStore()))
         results = []
         columns = (
@@ -49,7 +60,7 @@ def run_demo(console: Console, vendors: Sequence[str] = DEMO_VENDORS) -> list[Sc
 
 
 def comparison_table(results: Sequence[ScenarioResult]) -> Table:
-    table = Table(title="One workflow, three vendors (neutral results)", show_lines=False)
+    table = Table(title="One workflow, every vendor (neutral results)", show_lines=False)
     table.add_column("step")
     for result in results:
         table.add_column(f"{result.vendor}", overflow="fold")
@@ -67,4 +78,4 @@ def comparison_table(results: Sequence[ScenarioResult]) -> Table:
     return table
 
 
-__all__ = ["DEMO_VENDORS", "comparison_table", "run_demo"]
+__all__ = ["comparison_table", "demo_vendors", "run_demo"]
