@@ -186,11 +186,10 @@ class Engage:
         self._rng = rng
         self._http_transport = http_transport
         self._source = as_tenant_source(tenants)
-        self._registry = AdapterRegistry(
-            make_plugin_manager(
-                plugins, load_entrypoints=load_entrypoints, only=self.settings.plugins
-            )
-        )
+        if load_entrypoints:
+            self._registry = AdapterRegistry.lazy(plugins, only=self.settings.plugins)
+        else:
+            self._registry = AdapterRegistry(make_plugin_manager(plugins, load_entrypoints=False))
         self.token_store = token_store or _token_store_from(self.settings.token_store)
         self.pacer = pacer or BudgetPacer(self.settings.pacer_storage, sleep=sleep)
         self._clients: dict[str, TenantClient] = {}

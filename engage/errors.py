@@ -18,6 +18,7 @@
         ├── QuotaExhaustedError       a daily / hourly allowance is used up
         ├── UnavailableError          5xx, maintenance, timeouts, dropped connections
         ├── DisallowedHostError       a vendor link pointed outside the tenant's API host
+        ├── ProtocolError             the vendor broke its own protocol (a next link that loops)
         └── PartialFailure            a batch where some items failed (per-item results)
 
 Vendor errors carry the vendor, tenant, operation, HTTP status, vendor error
@@ -48,6 +49,7 @@ __all__ = [
     "PartialFailure",
     "PermissionDeniedError",
     "PluginError",
+    "ProtocolError",
     "QuotaExhaustedError",
     "RateLimitError",
     "TenantNotFoundError",
@@ -235,6 +237,11 @@ class UnavailableError(VendorError):
 
 class DisallowedHostError(VendorError):
     """A link from the vendor pointed to a host other than the tenant's API host."""
+
+
+class ProtocolError(VendorError):
+    """The vendor answered against its own protocol: a paging link that repeats an earlier
+    page, an answer engage cannot read. Retrying the same request will not help."""
 
 
 class PartialFailure(VendorError):

@@ -6,6 +6,10 @@ over pages (``pager.iter_pages()``), and a resumable position
 (``pager.cursor``, then ``Pager.resume`` or ``tenant.tasks.list(cursor=...)``).
 Nothing is fetched until you iterate.
 
+A vendor whose next link or cursor leads back to a page already read in the
+same iteration would loop forever; the pager raises :class:`ProtocolError`
+instead, after one repeat.
+
 Cursors are opaque strings. Adapters build them with :func:`encode_cursor` from
 whatever state their paging needs (a page number, an ``updated_at`` keyset, a
 ``links.next`` URL) and read them back with :func:`decode_cursor`.
@@ -15,13 +19,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from .errors import InputError
+from ._transport._scope import current_scope
+from .errors import InputError, ProtocolError
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -122,12 +128,14 @@ class Pager(Generic[T]):
         remaining = self._limit
         self._done = False
         first = True
+        visited = _Visited(cursor)
         while first or cursor is not None:
             first = False
             if remaining is not None and remaining <= 0:
                 return
             with self._scope():
                 page = self._fetch(cursor)
+                visited.step(page.next_cursor)
             cursor = page.next_cursor
             self._cursor = cursor
             items = page.items
@@ -149,6 +157,35 @@ class Pager(Generic[T]):
 
     def to_list(self) -> list[T]:
         return list(self)
+
+
+class _Visited:
+    """The cursors one iteration has fetched (as digests), to stop a paging loop."""
+
+    def __init__(self, start: str | None) -> None:
+        self._seen: set[bytes] = set()
+        if start is not None:
+            self._seen.add(self._digest(start))
+
+    @staticmethod
+    def _digest(cursor: str) -> bytes:
+        return hashlib.blake2b(cursor.encode(), digest_size=16).digest()
+
+    def step(self, next_cursor: str | None) -> None:
+        if next_cursor is None:
+            return
+        digest = self._digest(next_cursor)
+        if digest in self._seen:
+            scope = current_scope()
+            raise ProtocolError(
+                f"{len(self._seen)} pages in, the next page link leads back to a page "
+                "already read; stopped instead of looping",
+                vendor=scope.vendor if scope else "vendor",
+                tenant=scope.tenant if scope else None,
+                operation=scope.operation if scope else None,
+                code="PAGING_LOOP",
+            )
+        self._seen.add(digest)
 
 
 def merge_sorted(

@@ -22,6 +22,7 @@ from ..errors import (
     ValidationError,
     VendorError,
 )
+from ._clients import new_client
 from ._hints import parse_retry_after
 from ._hosts import HostAllowList
 from ._options import TransportOptions
@@ -123,13 +124,12 @@ class HttpTransport:
         self.pacer = pacer or NullPacer()
         self.pacing_scope = pacing_scope or f"{protocol.vendor}:{tenant}"
         self.hosts = HostAllowList(protocol.vendor, base_url, *allowed_hosts)
-        self.client = httpx.Client(
+        self.client = new_client(
+            options,
             base_url=base_url,
             auth=auth,
             transport=transport,
-            timeout=httpx.Timeout(options.timeout, connect=options.connect_timeout),
             headers={"User-Agent": _USER_AGENT, **protocol.default_headers},
-            follow_redirects=False,
         )
 
     def __repr__(self) -> str:

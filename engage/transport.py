@@ -1,0 +1,155 @@
+"""The extension API for adapter authors: everything an adapter needs to talk HTTP.
+
+An adapter (first- or third-party) imports from here and from :mod:`engage`,
+never from ``engage._*``; a test holds every adapter to that. The pieces:
+
+- Describe the vendor's protocol once: :class:`VendorHttp` (error bodies as
+  :class:`ErrorDetails`, rate headers as :class:`RateObservation`, request
+  costs, a :class:`PacingRule`), with :func:`parse_retry_after` /
+  :func:`parse_epoch` for server hints.
+- Open the tenant's transport with :func:`open_http`: retries classified by
+  method and status, pacing, the operation deadline, redacted logs, links
+  checked against the tenant's host, no redirects followed, one TLS context
+  shared by every tenant.
+- Authenticate with :class:`BearerAuth` (API keys) or
+  :func:`oauth_refresh_auth` (rotating OAuth2 refresh tokens, refreshed once
+  for all threads and, with a locking store, all processes).
+- Page with :class:`LinkPaginator`, :class:`PageNumberPaginator` or
+  :class:`KeysetPaginator`; the resulting :class:`~engage.Pager` stops a next
+  link that loops.
+- Label work that is not an HTTP call through :func:`operation_scope` and
+  build typed errors with :func:`build_error` / :func:`error_class_for`.
+
+A vendor whose SDK sends with ``requests`` (simple-salesforce) routes it
+through the same policy with :func:`requests_session`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import httpx
+from pydantic import SecretStr
+
+from ._paginators import KeysetPaginator, LinkPaginator, PageNumberPaginator
+from ._transport import (
+    REDACTED,
+    BearerAuth,
+    ErrorDetails,
+    HttpTransport,
+    OAuth2RefreshGrant,
+    OperationScope,
+    PacingRule,
+    RateObservation,
+    RefreshingAuth,
+    TokenSet,
+    VendorHttp,
+    build_error,
+    current_scope,
+    error_class_for,
+    operation_scope,
+    parse_epoch,
+    parse_retry_after,
+    redact_url,
+)
+from ._transport._clients import new_client, shared_ssl_context
+from .pagination import Page, Pager, decode_cursor, encode_cursor
+
+if TYPE_CHECKING:
+    from .adapter import TenantContext
+
+__all__ = [
+    "REDACTED",
+    "BearerAuth",
+    "ErrorDetails",
+    "HttpTransport",
+    "KeysetPaginator",
+    "LinkPaginator",
+    "OAuth2RefreshGrant",
+    "OperationScope",
+    "PacingRule",
+    "Page",
+    "PageNumberPaginator",
+    "Pager",
+    "RateObservation",
+    "RefreshingAuth",
+    "TokenSet",
+    "VendorHttp",
+    "build_error",
+    "current_scope",
+    "decode_cursor",
+    "encode_cursor",
+    "error_class_for",
+    "new_client",
+    "oauth_refresh_auth",
+    "open_http",
+    "operation_scope",
+    "parse_epoch",
+    "parse_retry_after",
+    "redact_url",
+    "shared_ssl_context",
+]
+
+
+def open_http(
+    context: TenantContext,
+    protocol: VendorHttp,
+    *,
+    base_url: str,
+    auth: httpx.Auth | None = None,
+    pacing_scope: str | None = None,
+    allowed_hosts: tuple[str, ...] = (),
+) -> HttpTransport:
+    """The tenant's transport to ``base_url`` with engage's policy and the tenant's options.
+
+    ``pacing_scope`` names the budget the vendor counts against (a team, a user,
+    an org); tenants that share it share the pacer. Links are followed only to
+    ``base_url``'s host and ``allowed_hosts``.
+    """
+    return HttpTransport(
+        protocol=protocol,
+        tenant=context.tenant,
+        base_url=base_url,
+        options=context.options,
+        retry=context.retry,
+        pacer=context.pacer,
+        pacing_scope=pacing_scope,
+        auth=auth,
+        transport=context.http_transport,
+        allowed_hosts=allowed_hosts,
+    )
+
+
+def oauth_refresh_auth(
+    context: TenantContext,
+    *,
+    vendor: str,
+    token_url: str,
+    client_id: str,
+    client_secret: SecretStr,
+    refresh_token: SecretStr | None = None,
+    access_token: SecretStr | None = None,
+    store_key: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> RefreshingAuth:
+    """Bearer auth from rotating OAuth2 tokens kept in the tenant's token store.
+
+    A configured ``access_token`` seeds the store when it holds nothing yet; the
+    configured ``refresh_token`` is used only until the store has a rotated one.
+    Closing the auth (the transport does) closes its token client.
+    """
+    key = store_key or f"{vendor}:{context.tenant}"
+    if access_token is not None and context.token_store.get(key) is None:
+        context.token_store.put(
+            key, TokenSet(access_token=access_token, refresh_token=refresh_token)
+        )
+    grant = OAuth2RefreshGrant(
+        vendor=vendor,
+        token_url=token_url,
+        client_id=client_id,
+        client_secret=client_secret,
+        http=new_client(context.options, transport=context.http_transport),
+        initial_refresh_token=refresh_token,
+        extra=extra,
+    )
+    return RefreshingAuth(context.token_store, key, grant)
