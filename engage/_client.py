@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -15,6 +13,7 @@ from typing import Any, TypeVar
 
 import pydantic
 
+from ._dispatch import Dispatcher
 from ._plugins import AdapterRegistry, make_plugin_manager
 from ._resources import Activities, Enrollments, Sequences, Targets, Tasks
 from ._transport import (
@@ -25,7 +24,6 @@ from ._transport import (
     RetryPolicy,
     TenantPacer,
     TokenStore,
-    operation_scope,
 )
 from .adapter import Adapter, Capability, TenantContext, VendorSettings
 from .config import (
@@ -36,8 +34,7 @@ from .config import (
     describe_validation_error,
     require_tenant,
 )
-from .errors import ConfigurationError, InputError, VendorError
-from .models import BatchResult
+from .errors import ConfigurationError, InputError
 
 T = TypeVar("T")
 
@@ -67,11 +64,12 @@ class TenantClient:
     def __init__(self, config: TenantConfig, adapter: Adapter) -> None:
         self.config = config
         self.adapter = adapter
-        self.targets = Targets(self)
-        self.sequences = Sequences(self)
-        self.enrollments = Enrollments(self)
-        self.tasks = Tasks(self)
-        self.activities = Activities(self)
+        self._dispatch = Dispatcher(config.name, adapter, config.transport.deadline)
+        self.targets = Targets(self._dispatch)
+        self.sequences = Sequences(self._dispatch)
+        self.enrollments = Enrollments(self._dispatch)
+        self.tasks = Tasks(self._dispatch)
+        self.activities = Activities(self._dispatch)
 
     def __repr__(self) -> str:
         return f"TenantClient(tenant={self.name!r}, vendor={self.vendor!r})"
@@ -94,13 +92,15 @@ class TenantClient:
     @property
     def raw(self) -> Any:
         """The vendor client bound to this tenant (an httpx client, or simple-salesforce)."""
-        return self._run(Capability.RAW, self.adapter.raw_client)
+        return self._dispatch.run(Capability.RAW, self.adapter.raw_client)
 
     def vendor_action(self, name: str, /, **params: Any) -> Any:
         """Run a vendor-specific action by its vendor name, e.g. ``"deliver"``."""
         if not isinstance(name, str) or not name:
             raise InputError("vendor_action needs the action's name")
-        return self._run(Capability.VENDOR_ACTION, lambda: self.adapter.vendor_action(name, params))
+        return self._dispatch.run(
+            Capability.VENDOR_ACTION, lambda: self.adapter.vendor_action(name, params)
+        )
 
     def close(self) -> None:
         self.adapter.close()
@@ -110,42 +110,6 @@ class TenantClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    # --- plumbing used by the resource namespaces ---
-    def _check(self, capability: Capability) -> None:
-        if capability not in self.adapter.capabilities:
-            raise self.adapter.unsupported(capability)
-
-    @contextmanager
-    def _scope(self, capability: Capability, deadline: float | None = None) -> Iterator[None]:
-        with operation_scope(
-            vendor=self.vendor,
-            tenant=self.name,
-            operation=capability.value,
-            deadline_seconds=self.config.transport.deadline if deadline is None else deadline,
-        ):
-            try:
-                yield
-            except VendorError as exc:
-                exc.with_context(tenant=self.name, operation=capability.value)
-                raise
-
-    def _run(self, capability: Capability, fn: Callable[[], T]) -> T:
-        self._check(capability)
-        with self._scope(capability):
-            return fn()
-
-    def _run_batch(
-        self, capability: Capability, fn: Callable[[], BatchResult[T]]
-    ) -> BatchResult[T]:
-        # A batch has no overall deadline: each item gets the tenant's deadline.
-        self._check(capability)
-        with self._scope(capability, deadline=math.inf):
-            result = fn()
-        for item in result.items:
-            if isinstance(item.error, VendorError):
-                item.error.with_context(tenant=self.name, operation=capability.value)
-        return result
 
 
 class Engage:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+from ._dispatch import Dispatcher
 from .adapter import Capability
 from .errors import InputError
 from .models import (
@@ -31,9 +32,6 @@ from .models import (
 )
 from .pagination import Pager
 from .queries import ActivityQuery, EnrollmentQuery, SequenceQuery, TargetQuery, TaskQuery
-
-if TYPE_CHECKING:
-    from ._client import TenantClient
 
 T = TypeVar("T")
 InputT = TypeVar("InputT", TargetInput, EnrollmentInput, TaskInput, CallInput, NoteInput)
@@ -66,11 +64,11 @@ def _input(
 
 
 class _Resource:
-    def __init__(self, client: TenantClient) -> None:
-        self._client = client
+    def __init__(self, dispatch: Dispatcher) -> None:
+        self._dispatch = dispatch
 
     def _call(self, capability: Capability, fn: Callable[[], T]) -> T:
-        return self._client._run(capability, fn)
+        return self._dispatch.run(capability, fn)
 
     def _list(
         self,
@@ -80,7 +78,7 @@ class _Resource:
         limit: int | None,
     ) -> Pager[T]:
         pager = self._call(capability, make)
-        pager = pager.with_scope(lambda: self._client._scope(capability))
+        pager = pager.with_scope(lambda: self._dispatch.scope(capability))
         if cursor is not None:
             pager = pager.resume(cursor)
         return pager if limit is None else pager.limit(limit)
@@ -89,7 +87,7 @@ class _Resource:
 class Targets(_Resource):
     def get(self, target_id: str) -> Target:
         tid = _id(target_id, "target_id")
-        return self._call(Capability.TARGETS_GET, lambda: self._client.adapter.get_target(tid))
+        return self._call(Capability.TARGETS_GET, lambda: self._dispatch.adapter.get_target(tid))
 
     def list(
         self,
@@ -105,7 +103,10 @@ class Targets(_Resource):
             updated_since=updated_since, owner_id=owner_id, ids=tuple(ids), page_size=page_size
         )
         return self._list(
-            Capability.TARGETS_LIST, lambda: self._client.adapter.list_targets(query), cursor, limit
+            Capability.TARGETS_LIST,
+            lambda: self._dispatch.adapter.list_targets(query),
+            cursor,
+            limit,
         )
 
     def find_by_email(self, email: str) -> Target | None:
@@ -117,7 +118,7 @@ class Targets(_Resource):
             raise InputError("email must be a string")
         return self._call(
             Capability.TARGETS_FIND_BY_EMAIL,
-            lambda: self._client.adapter.find_target_by_email(address),
+            lambda: self._dispatch.adapter.find_target_by_email(address),
         )
 
     def create(
@@ -125,7 +126,7 @@ class Targets(_Resource):
     ) -> Target:
         payload = _input(TargetInput, data, fields)
         return self._call(
-            Capability.TARGETS_CREATE, lambda: self._client.adapter.create_target(payload)
+            Capability.TARGETS_CREATE, lambda: self._dispatch.adapter.create_target(payload)
         )
 
     def upsert(
@@ -134,14 +135,16 @@ class Targets(_Resource):
         """Create the target, or update the one with the same e-mail address."""
         payload = _input(TargetInput, data, fields)
         return self._call(
-            Capability.TARGETS_UPSERT, lambda: self._client.adapter.upsert_target(payload)
+            Capability.TARGETS_UPSERT, lambda: self._dispatch.adapter.upsert_target(payload)
         )
 
 
 class Sequences(_Resource):
     def get(self, sequence_id: str) -> Sequence:
         sid = _id(sequence_id, "sequence_id")
-        return self._call(Capability.SEQUENCES_GET, lambda: self._client.adapter.get_sequence(sid))
+        return self._call(
+            Capability.SEQUENCES_GET, lambda: self._dispatch.adapter.get_sequence(sid)
+        )
 
     def list(
         self,
@@ -158,7 +161,7 @@ class Sequences(_Resource):
         )
         return self._list(
             Capability.SEQUENCES_LIST,
-            lambda: self._client.adapter.list_sequences(query),
+            lambda: self._dispatch.adapter.list_sequences(query),
             cursor,
             limit,
         )
@@ -166,7 +169,7 @@ class Sequences(_Resource):
     def steps(self, sequence_id: str) -> Pager[Step]:
         sid = _id(sequence_id, "sequence_id")
         return self._list(
-            Capability.SEQUENCES_STEPS, lambda: self._client.adapter.list_steps(sid), None, None
+            Capability.SEQUENCES_STEPS, lambda: self._dispatch.adapter.list_steps(sid), None, None
         )
 
 
@@ -177,7 +180,7 @@ class Enrollments(_Resource):
         """Put a target in a sequence; enrolling twice returns the existing enrollment."""
         payload = _input(EnrollmentInput, data, fields)
         return self._call(
-            Capability.ENROLLMENTS_ENROLL, lambda: self._client.adapter.enroll(payload)
+            Capability.ENROLLMENTS_ENROLL, lambda: self._dispatch.adapter.enroll(payload)
         )
 
     def enroll_many(
@@ -185,14 +188,14 @@ class Enrollments(_Resource):
     ) -> BatchResult[Enrollment]:
         """Enroll many targets; the result has one outcome per item, in order."""
         payload = [_input(EnrollmentInput, item, {}) for item in items]
-        return self._client._run_batch(
-            Capability.ENROLLMENTS_ENROLL_MANY, lambda: self._client.adapter.enroll_many(payload)
+        return self._dispatch.run_batch(
+            Capability.ENROLLMENTS_ENROLL_MANY, lambda: self._dispatch.adapter.enroll_many(payload)
         )
 
     def get(self, enrollment_id: str) -> Enrollment:
         eid = _id(enrollment_id, "enrollment_id")
         return self._call(
-            Capability.ENROLLMENTS_GET, lambda: self._client.adapter.get_enrollment(eid)
+            Capability.ENROLLMENTS_GET, lambda: self._dispatch.adapter.get_enrollment(eid)
         )
 
     def list(
@@ -217,7 +220,7 @@ class Enrollments(_Resource):
         )
         return self._list(
             Capability.ENROLLMENTS_LIST,
-            lambda: self._client.adapter.list_enrollments(query),
+            lambda: self._dispatch.adapter.list_enrollments(query),
             cursor,
             limit,
         )
@@ -225,40 +228,40 @@ class Enrollments(_Resource):
     def remove(self, enrollment_id: str) -> Enrollment:
         eid = _id(enrollment_id, "enrollment_id")
         return self._call(
-            Capability.ENROLLMENTS_REMOVE, lambda: self._client.adapter.remove_enrollment(eid)
+            Capability.ENROLLMENTS_REMOVE, lambda: self._dispatch.adapter.remove_enrollment(eid)
         )
 
     def pause(self, enrollment_id: str) -> Enrollment:
         eid = _id(enrollment_id, "enrollment_id")
         return self._call(
-            Capability.ENROLLMENTS_PAUSE, lambda: self._client.adapter.pause_enrollment(eid)
+            Capability.ENROLLMENTS_PAUSE, lambda: self._dispatch.adapter.pause_enrollment(eid)
         )
 
     def resume(self, enrollment_id: str) -> Enrollment:
         eid = _id(enrollment_id, "enrollment_id")
         return self._call(
-            Capability.ENROLLMENTS_RESUME, lambda: self._client.adapter.resume_enrollment(eid)
+            Capability.ENROLLMENTS_RESUME, lambda: self._dispatch.adapter.resume_enrollment(eid)
         )
 
     def reassign(self, enrollment_id: str, *, owner_id: str) -> Enrollment:
         eid, oid = _id(enrollment_id, "enrollment_id"), _id(owner_id, "owner_id")
         return self._call(
             Capability.ENROLLMENTS_REASSIGN,
-            lambda: self._client.adapter.reassign_enrollment(eid, oid),
+            lambda: self._dispatch.adapter.reassign_enrollment(eid, oid),
         )
 
     def set_outcome(self, enrollment_id: str, *, outcome: str) -> Enrollment:
         eid, value = _id(enrollment_id, "enrollment_id"), _id(outcome, "outcome")
         return self._call(
             Capability.ENROLLMENTS_SET_OUTCOME,
-            lambda: self._client.adapter.set_enrollment_outcome(eid, value),
+            lambda: self._dispatch.adapter.set_enrollment_outcome(eid, value),
         )
 
 
 class Tasks(_Resource):
     def get(self, task_id: str) -> Task:
         tid = _id(task_id, "task_id")
-        return self._call(Capability.TASKS_GET, lambda: self._client.adapter.get_task(tid))
+        return self._call(Capability.TASKS_GET, lambda: self._dispatch.adapter.get_task(tid))
 
     def list(
         self,
@@ -291,49 +294,49 @@ class Tasks(_Resource):
             page_size=page_size,
         )
         return self._list(
-            Capability.TASKS_LIST, lambda: self._client.adapter.list_tasks(query), cursor, limit
+            Capability.TASKS_LIST, lambda: self._dispatch.adapter.list_tasks(query), cursor, limit
         )
 
     def create(self, /, data: TaskInput | Mapping[str, Any] | None = None, **fields: Any) -> Task:
         payload = _input(TaskInput, data, fields)
         return self._call(
-            Capability.TASKS_CREATE, lambda: self._client.adapter.create_task(payload)
+            Capability.TASKS_CREATE, lambda: self._dispatch.adapter.create_task(payload)
         )
 
     def complete(self, task_id: str, *, note: str | None = None) -> Task:
         tid = _id(task_id, "task_id")
         return self._call(
-            Capability.TASKS_COMPLETE, lambda: self._client.adapter.complete_task(tid, note)
+            Capability.TASKS_COMPLETE, lambda: self._dispatch.adapter.complete_task(tid, note)
         )
 
     def complete_many(self, task_ids: Iterable[str]) -> BatchResult[Task]:
         ids = [_id(task_id, "task_id") for task_id in task_ids]
-        return self._client._run_batch(
-            Capability.TASKS_COMPLETE_MANY, lambda: self._client.adapter.complete_tasks(ids)
+        return self._dispatch.run_batch(
+            Capability.TASKS_COMPLETE_MANY, lambda: self._dispatch.adapter.complete_tasks(ids)
         )
 
     def skip(self, task_id: str, *, reason: str | None = None) -> Task:
         tid = _id(task_id, "task_id")
         return self._call(
-            Capability.TASKS_SKIP, lambda: self._client.adapter.skip_task(tid, reason)
+            Capability.TASKS_SKIP, lambda: self._dispatch.adapter.skip_task(tid, reason)
         )
 
     def snooze(self, task_id: str, *, until: datetime) -> Task:
         tid, when = _id(task_id, "task_id"), _aware(until, "until")
         return self._call(
-            Capability.TASKS_SNOOZE, lambda: self._client.adapter.snooze_task(tid, when)
+            Capability.TASKS_SNOOZE, lambda: self._dispatch.adapter.snooze_task(tid, when)
         )
 
     def reschedule(self, task_id: str, *, due_at: datetime) -> Task:
         tid, when = _id(task_id, "task_id"), _aware(due_at, "due_at")
         return self._call(
-            Capability.TASKS_RESCHEDULE, lambda: self._client.adapter.reschedule_task(tid, when)
+            Capability.TASKS_RESCHEDULE, lambda: self._dispatch.adapter.reschedule_task(tid, when)
         )
 
     def reassign(self, task_id: str, *, owner_id: str) -> Task:
         tid, oid = _id(task_id, "task_id"), _id(owner_id, "owner_id")
         return self._call(
-            Capability.TASKS_REASSIGN, lambda: self._client.adapter.reassign_task(tid, oid)
+            Capability.TASKS_REASSIGN, lambda: self._dispatch.adapter.reassign_task(tid, oid)
         )
 
     def update_note(self, task_id: str, *, note: str) -> Task:
@@ -341,13 +344,15 @@ class Tasks(_Resource):
         if not isinstance(note, str):
             raise InputError("note must be a string")
         return self._call(
-            Capability.TASKS_UPDATE_NOTE, lambda: self._client.adapter.update_task_note(tid, note)
+            Capability.TASKS_UPDATE_NOTE, lambda: self._dispatch.adapter.update_task_note(tid, note)
         )
 
     def advance(self, task_id: str) -> Task:
         """Complete a sequence-step task and move its enrollment to the next step."""
         tid = _id(task_id, "task_id")
-        return self._call(Capability.TASKS_ADVANCE, lambda: self._client.adapter.advance_task(tid))
+        return self._call(
+            Capability.TASKS_ADVANCE, lambda: self._dispatch.adapter.advance_task(tid)
+        )
 
 
 class Activities(_Resource):
@@ -373,7 +378,7 @@ class Activities(_Resource):
         )
         return self._list(
             Capability.ACTIVITIES_LIST,
-            lambda: self._client.adapter.list_activities(query),
+            lambda: self._dispatch.adapter.list_activities(query),
             cursor,
             limit,
         )
@@ -383,7 +388,7 @@ class Activities(_Resource):
     ) -> Activity:
         payload = _input(CallInput, data, fields)
         return self._call(
-            Capability.ACTIVITIES_LOG_CALL, lambda: self._client.adapter.log_call(payload)
+            Capability.ACTIVITIES_LOG_CALL, lambda: self._dispatch.adapter.log_call(payload)
         )
 
     def log_note(
@@ -391,5 +396,5 @@ class Activities(_Resource):
     ) -> Activity:
         payload = _input(NoteInput, data, fields)
         return self._call(
-            Capability.ACTIVITIES_LOG_NOTE, lambda: self._client.adapter.log_note(payload)
+            Capability.ACTIVITIES_LOG_NOTE, lambda: self._dispatch.adapter.log_note(payload)
         )

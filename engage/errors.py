@@ -31,10 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .models import BatchResult
+from typing import Any, Protocol
 
 __all__ = [
     "AdapterNotFoundError",
@@ -244,9 +241,28 @@ class ProtocolError(VendorError):
     page, an answer engage cannot read. Retrying the same request will not help."""
 
 
+class BatchOutcome(Protocol):
+    """What :class:`PartialFailure` carries: an :class:`engage.BatchResult`.
+
+    Declared here as a protocol so that this module depends on nothing else in
+    engage (the models depend on it).
+    """
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def failed(self) -> Sequence[Any]: ...
+
+    @property
+    def succeeded(self) -> Sequence[Any]: ...
+
+    def __len__(self) -> int: ...
+
+
 class PartialFailure(VendorError):
     """Some items of a batch failed; ``results`` holds every item's outcome."""
 
-    def __init__(self, message: str, *, results: BatchResult[Any], **kw: Any) -> None:
+    def __init__(self, message: str, *, results: BatchOutcome, **kw: Any) -> None:
         self.results = results
         super().__init__(message, **kw)

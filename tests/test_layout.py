@@ -134,12 +134,9 @@ def _core_graph() -> dict[str, set[str]]:
     for name, path in modules.items():
         is_package = path.name == "__init__.py"
         base = name.split(".") if is_package else name.split(".")[:-1]
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            # Imports only needed by the type checker do not run.
-            if False and isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-                node.body = []
-        for node in ast.walk(tree):
+        # Every import counts, those under TYPE_CHECKING and inside functions too:
+        # a circle the type checker or a late import hides is still a circle.
+        for node in ast.walk(ast.parse(path.read_text())):
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]

@@ -1,0 +1,62 @@
+"""Running one neutral operation for one tenant: capability check, scope, error labels.
+
+The resource namespaces call down into a :class:`Dispatcher`; the tenant client
+owns one. Neither the namespaces nor the dispatcher know the client, so the
+facade's modules form no import circle.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from ._transport import operation_scope
+from .adapter import Adapter, Capability
+from .errors import VendorError
+from .models import BatchResult
+
+T = TypeVar("T")
+
+
+class Dispatcher:
+    """Runs adapter calls for one tenant inside its operation scope."""
+
+    def __init__(self, tenant: str, adapter: Adapter, deadline: float) -> None:
+        self.tenant = tenant
+        self.adapter = adapter
+        self.deadline = deadline
+
+    def check(self, capability: Capability) -> None:
+        if capability not in self.adapter.capabilities:
+            raise self.adapter.unsupported(capability)
+
+    @contextmanager
+    def scope(self, capability: Capability, deadline: float | None = None) -> Iterator[None]:
+        with operation_scope(
+            vendor=self.adapter.vendor,
+            tenant=self.tenant,
+            operation=capability.value,
+            deadline_seconds=self.deadline if deadline is None else deadline,
+        ):
+            try:
+                yield
+            except VendorError as exc:
+                exc.with_context(tenant=self.tenant, operation=capability.value)
+                raise
+
+    def run(self, capability: Capability, fn: Callable[[], T]) -> T:
+        self.check(capability)
+        with self.scope(capability):
+            return fn()
+
+    def run_batch(self, capability: Capability, fn: Callable[[], BatchResult[T]]) -> BatchResult[T]:
+        # A batch has no overall deadline: each item gets the tenant's deadline.
+        self.check(capability)
+        with self.scope(capability, deadline=math.inf):
+            result = fn()
+        for item in result.items:
+            if isinstance(item.error, VendorError):
+                item.error.with_context(tenant=self.tenant, operation=capability.value)
+        return result
