@@ -25,6 +25,7 @@ from ._transport import (
     TenantPacer,
     TokenStore,
 )
+from ._transport._tokens import default_token_store_path
 from .adapter import Adapter, Capability, TenantContext, VendorSettings
 from .config import (
     EngageSettings,
@@ -42,6 +43,8 @@ __all__ = ["Engage", "TenantClient"]
 
 
 def _token_store_from(setting: str) -> TokenStore:
+    if setting == "default":
+        return FileTokenStore(default_token_store_path())
     if setting == "memory":
         return MemoryTokenStore()
     if setting.startswith("file:"):
@@ -50,7 +53,9 @@ def _token_store_from(setting: str) -> TokenStore:
         from ._redis import RedisTokenStore
 
         return RedisTokenStore.from_url(setting)
-    raise ConfigurationError(f"unknown token store {setting!r}: use memory, file:PATH or redis://")
+    raise ConfigurationError(
+        f"unknown token store {setting!r}: use default, file:PATH, redis://... or memory"
+    )
 
 
 class TenantClient:

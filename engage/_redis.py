@@ -33,6 +33,15 @@ class RedisTokenStore:
     def put(self, key: str, tokens: TokenSet) -> None:
         self._redis.set(self._prefix + key, json.dumps(tokens.dump()))
 
+    def delete(self, key: str) -> None:
+        self._redis.delete(self._prefix + key)
+
+    def keys(self, prefix: str = "") -> list[str]:
+        found = self._redis.scan_iter(match=f"{self._prefix}{prefix}*")
+        names = (k.decode() if isinstance(k, bytes) else str(k) for k in found)
+        start = len(self._prefix)
+        return sorted(n[start:] for n in names if not n.endswith(":refresh"))
+
     def refresh_lock(self, key: str, *, timeout: float = 60.0) -> Any:
         """A lock every process sharing this Redis takes around one tenant's refresh."""
         return self._redis.lock(

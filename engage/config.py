@@ -182,7 +182,11 @@ class EngageSettings(BaseSettings):
 
     tenants: dict[str, dict[str, Any]] = Field(default_factory=dict)
     plugins: str | None = Field(default=None, description="comma-separated entry points to load")
-    token_store: str = Field(default="memory", description="memory, file:PATH or redis://...")
+    token_store: str = Field(
+        default="default",
+        description="default (a file in the user data directory), file:PATH, redis://..., "
+        "or memory (tests only: lost on exit)",
+    )
     pacer_storage: str = Field(default="memory://", description="memory:// or redis://...")
 
     @classmethod

@@ -10,6 +10,7 @@
     ├── MappingError                  a vendor payload could not be turned into the model
     └── VendorError                   the vendor refused or failed
         ├── AuthError                 credentials missing, wrong or expired for good
+        │   └── ReauthorizationRequired   the refresh token was refused: a person must reconnect
         ├── PermissionDeniedError     authenticated but not allowed
         ├── NotFoundError             the record does not exist
         ├── ConflictError             the write clashes with the current state
@@ -49,6 +50,7 @@ __all__ = [
     "ProtocolError",
     "QuotaExhaustedError",
     "RateLimitError",
+    "ReauthorizationRequired",
     "TenantNotFoundError",
     "UnavailableError",
     "UnsupportedOperationError",
@@ -170,6 +172,13 @@ class VendorError(EngageError):
 
 class AuthError(VendorError):
     pass
+
+
+class ReauthorizationRequired(AuthError):
+    """The vendor refused the tenant's refresh token (``invalid_grant``): spent, revoked
+    or expired. Only a person can fix this, by connecting the tenant again (an
+    authorization-code exchange) or configuring a new refresh token; engage
+    stops calling the token endpoint for that token until then."""
 
 
 class PermissionDeniedError(VendorError):

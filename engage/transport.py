@@ -53,9 +53,14 @@ from ._transport import (
     redact_url,
 )
 from ._transport._clients import new_client, shared_ssl_context
+from ._transport._tokens import credential_fingerprint
 from .pagination import Page, Pager, decode_cursor, encode_cursor
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    import requests
+
     from .adapter import TenantContext
 
 __all__ = [
@@ -87,7 +92,9 @@ __all__ = [
     "parse_epoch",
     "parse_retry_after",
     "redact_url",
+    "requests_session",
     "shared_ssl_context",
+    "token_store_key",
 ]
 
 
@@ -120,6 +127,21 @@ def open_http(
     )
 
 
+def token_store_key(
+    context: TenantContext,
+    *,
+    vendor: str,
+    client_id: str,
+    token_url: str,
+    configured: SecretStr | None,
+) -> str:
+    """``<vendor>:<tenant>:<fingerprint>``: the credential a stored token set belongs to."""
+    fingerprint = credential_fingerprint(
+        client_id, token_url, configured.get_secret_value() if configured else None
+    )
+    return f"{vendor}:{context.tenant}:{fingerprint}"
+
+
 def oauth_refresh_auth(
     context: TenantContext,
     *,
@@ -134,11 +156,22 @@ def oauth_refresh_auth(
 ) -> RefreshingAuth:
     """Bearer auth from rotating OAuth2 tokens kept in the tenant's token store.
 
-    A configured ``access_token`` seeds the store when it holds nothing yet; the
-    configured ``refresh_token`` is used only until the store has a rotated one.
-    Closing the auth (the transport does) closes its token client.
+    The store key is :func:`token_store_key`: the vendor, the tenant and a
+    fingerprint of the client, the token endpoint and the configured token, so
+    two configurations never share tokens, and configuring a new refresh token
+    (after a person re-authorised the tenant) takes effect at once instead of
+    losing to a stale stored one. Within one configuration, the store's
+    rotated refresh token wins over the configured one. A configured
+    ``access_token`` seeds the store when it holds nothing yet. Closing the
+    auth (the transport does) closes its token client.
     """
-    key = store_key or f"{vendor}:{context.tenant}"
+    key = store_key or token_store_key(
+        context,
+        vendor=vendor,
+        client_id=client_id,
+        token_url=token_url,
+        configured=refresh_token or access_token,
+    )
     if access_token is not None and context.token_store.get(key) is None:
         context.token_store.put(
             key, TokenSet(access_token=access_token, refresh_token=refresh_token)
@@ -153,3 +186,24 @@ def oauth_refresh_auth(
         extra=extra,
     )
     return RefreshingAuth(context.token_store, key, grant)
+
+
+def requests_session(
+    http: HttpTransport, *, idempotent_methods: Collection[str] | None = None
+) -> requests.Session:
+    """A ``requests.Session`` whose every request is sent by ``http``, for SDKs built on requests.
+
+    Give it to the SDK (``simple_salesforce.Salesforce(session=...)``): each
+    request goes through the tenant's policy exactly as :meth:`HttpTransport.request`
+    sends it (host allow-list, pacing, deadline-bound timeouts, retries
+    classified by method and failure, typed errors, redacted logs). A 2xx answer
+    comes back as a ``requests.Response``; any other raises the engage error,
+    and redirects are never followed. A request that may have reached the
+    vendor is retried only if its method is in ``idempotent_methods`` (GET,
+    HEAD, OPTIONS, PUT and DELETE by default; give every method for a login
+    endpoint, where a repeat is harmless). Needs ``requests`` installed; closing
+    the session leaves ``http`` open.
+    """
+    from ._transport._requests import transport_session
+
+    return transport_session(http, idempotent_methods=idempotent_methods)

@@ -1,5 +1,12 @@
 from __future__ import annotations
 
+import os
+
+# engage's default token store is a file in the user's data directory; the
+# suite must not read or write a developer's real tokens. Tests of the default
+# store point it (or XDG_DATA_HOME) at a temporary directory explicitly.
+os.environ["ENGAGE_TOKEN_STORE"] = "memory"
+
 from collections.abc import Iterator
 from typing import Any
 

@@ -15,6 +15,13 @@ from tests.support import toyvendor
 N = 8
 
 
+def _stored(store: MemoryTokenStore, prefix: str) -> TokenSet | None:
+    """The one token set stored under ``prefix`` (keys end with a credential fingerprint)."""
+    keys = store.keys(prefix)
+    assert len(keys) <= 1, keys
+    return store.get(keys[0]) if keys else None
+
+
 def _token_calls(transport: AppTransport) -> int:
     return sum(1 for r in transport.requests if r.url.path == "/oauth/token")
 
@@ -60,7 +67,7 @@ def test_first_use_refreshes_once_for_all_concurrent_calls(
     people = _concurrently(lambda: tenant.targets.get("1"))
     assert [p.id for p in people] == ["1"] * N
     assert _token_calls(toy_transport) == 1
-    saved = store.get("toy:acme")
+    saved = _stored(store, "toy:acme:")
     assert saved is not None and saved.refresh_token is not None
     assert saved.refresh_token.get_secret_value() != toyvendor.FIRST_REFRESH_TOKEN
 
@@ -70,13 +77,13 @@ def test_expired_token_makes_exactly_one_refresh_request(
 ) -> None:
     tenant = oauth_engage.tenant("acme")
     tenant.targets.get("1")
-    before = store.get("toy:acme")
+    before = _stored(store, "toy:acme:")
     assert _token_calls(toy_transport) == 1
     toy_app.state.kit.tokens.expire_all()  # every access token is now rejected with 401
     people = _concurrently(lambda: tenant.targets.get("2"))
     assert [p.id for p in people] == ["2"] * N
     assert _token_calls(toy_transport) == 2
-    after = store.get("toy:acme")
+    after = _stored(store, "toy:acme:")
     assert after is not None and before is not None
     assert after.access_token != before.access_token
     assert after.refresh_token != before.refresh_token  # rotated, and stored

@@ -6,13 +6,14 @@ import threading
 import time
 from collections.abc import Callable, Generator
 from contextlib import nullcontext
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from pydantic import SecretStr
 
-from ..errors import AuthError
-from ._tokens import TokenSet, TokenStore
+from ..errors import AuthError, ReauthorizationRequired
+from ._tokens import TokenSet, TokenStore, credential_fingerprint
 
 Refresher = Callable[[TokenSet | None], TokenSet]
 """Obtains a new token set from the current one (``None`` when nothing is stored yet)."""
@@ -66,29 +67,67 @@ class RefreshingAuth(httpx.Auth):
         self._leeway = leeway
         self._clock = clock
         self.refreshes = 0
+        self._refused: str | None = None  # the refresh token the vendor refused
+        self._refused_message = ""
 
     def current(self) -> TokenSet:
         tokens = self._store.get(self._key)
-        if tokens is None or tokens.expired(self._clock(), self._leeway):
+        if (
+            tokens is None
+            or not tokens.access_token.get_secret_value()
+            or tokens.expired(self._clock(), self._leeway)
+        ):
             tokens = self.refresh(stale=tokens)
         return tokens
 
     def refresh(self, stale: TokenSet | None) -> TokenSet:
         # One refresh per key in this process, and across processes when the store
-        # can lock (Redis): a rotated refresh token must be spent exactly once.
+        # can lock (file, Redis): a rotated refresh token must be spent exactly once.
         shared = getattr(self._store, "refresh_lock", None)
         with _lock_for(self._key), shared(self._key) if callable(shared) else nullcontext():
             latest = self._store.get(self._key)
             if (
                 latest is not None
+                and latest.access_token.get_secret_value()
                 and (stale is None or latest.access_token != stale.access_token)
                 and not latest.expired(self._clock(), self._leeway)
             ):
                 return latest  # somebody else refreshed while we waited
-            fresh = self._refresher(latest)
+            spending = _refresh_id(latest)
+            if self._refused is not None and self._refused == spending:
+                raise self._refused_error()
+            interrupted = latest.refreshing_since if latest is not None else None
+            # Say a refresh is in flight before spending the token: if this process
+            # dies before storing the answer, the next one can tell what happened.
+            self._store.put(self._key, _in_flight(latest, self._clock()))
+            try:
+                fresh = self._refresher(latest)
+            except ReauthorizationRequired as exc:
+                self._refused = spending
+                self._refused_message = _explain(str(exc.message), interrupted)
+                raise self._refused_error(exc) from None
+            except AuthError as exc:
+                if not exc.retryable:  # refused for sure (e.g. invalid_client): nothing spent
+                    self._restore(latest)
+                raise  # no answer: the token may be spent, so the in-flight mark stays
             self._store.put(self._key, fresh)
             self.refreshes += 1
             return fresh
+
+    def _restore(self, latest: TokenSet | None) -> None:
+        if latest is None:
+            self._store.delete(self._key)
+        else:
+            self._store.put(self._key, latest.model_copy(update={"refreshing_since": None}))
+
+    def _refused_error(self, original: ReauthorizationRequired | None = None) -> Exception:
+        vendor = original.vendor if original else getattr(self._refresher, "vendor", "vendor")
+        return ReauthorizationRequired(
+            self._refused_message,
+            vendor=vendor,
+            status=original.status if original else None,
+            code=original.code if original else "invalid_grant",
+        )
 
     def close(self) -> None:
         """Release what the refresher holds (its HTTP client)."""
@@ -136,40 +175,76 @@ class OAuth2RefreshGrant:
     def __call__(self, current: TokenSet | None) -> TokenSet:
         refresh = current.refresh_token if current and current.refresh_token else self._initial
         if refresh is None:
-            raise AuthError(
-                "no refresh token: configure one or authorize the tenant first",
+            raise ReauthorizationRequired(
+                "no refresh token: configure one or connect the tenant first",
                 vendor=self.vendor,
             )
-        form = {
-            "grant_type": "refresh_token",
-            "refresh_token": refresh.get_secret_value(),
-            "client_id": self.client_id,
-            "client_secret": self._client_secret.get_secret_value(),
-            **self._extra,
-        }
+        status, body, failure = self._exchange(refresh)
+        if failure is not None:
+            # The vendor may have rotated the token before the answer was lost.
+            raise AuthError(
+                f"token refresh got no answer ({failure})", vendor=self.vendor, retryable=True
+            )
+        if status != 200:
+            code = _oauth_error(status, body)
+            kind = ReauthorizationRequired if code == "invalid_grant" else AuthError
+            raise kind(
+                f"token refresh refused ({code})", vendor=self.vendor, status=status, code=code
+            )
+        return self._token_set(body, refresh)
+
+    def _exchange(self, refresh: SecretStr) -> tuple[int, Any, str | None]:
+        """POST the refresh grant; answers (status, parsed body or None, failure or None).
+
+        The form holds the refresh token and client secret, so it lives only in
+        this frame, and nothing raised here escapes with this frame in its
+        traceback (error trackers capture frame locals).
+        """
         try:
-            response = self._http.post(self.token_url, data=form)
-        except httpx.HTTPError as exc:
-            raise AuthError(
-                f"token refresh failed: {type(exc).__name__}", vendor=self.vendor, retryable=True
-            ) from None
-        if response.status_code != 200:
-            raise AuthError(
-                f"token refresh refused ({_oauth_error(response)})",
-                vendor=self.vendor,
-                status=response.status_code,
-                code=_oauth_error(response),
+            response = self._http.post(
+                self.token_url,
+                data={
+                    "grant_type": "refresh_token",
+                    "refresh_token": refresh.get_secret_value(),
+                    "client_id": self.client_id,
+                    "client_secret": self._client_secret.get_secret_value(),
+                    **self._extra,
+                },
             )
-        body = response.json()
-        expires_in = body.get("expires_in")
-        return TokenSet(
-            access_token=SecretStr(body["access_token"]),
-            refresh_token=SecretStr(body["refresh_token"])
-            if body.get("refresh_token")
-            else refresh,
-            expires_at=self._clock() + float(expires_in) if expires_in else None,
-            instance_url=body.get("instance_url"),
-        )
+        except Exception as exc:  # any failure: report its kind, never the request
+            return 0, None, type(exc).__name__
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = None
+        return response.status_code, body, None
+
+    def _token_set(self, body: Any, refresh: SecretStr) -> TokenSet:
+        problem = None
+        if not isinstance(body, dict):
+            problem = "the answer is not a JSON object"
+        elif not isinstance(body.get("access_token"), str) or not body["access_token"]:
+            problem = "the answer has no access_token"
+        if problem is None:
+            assert isinstance(body, dict)
+            expires_in = body.get("expires_in")
+            try:
+                expires_at = self._clock() + float(expires_in) if expires_in else None
+            except (TypeError, ValueError):
+                problem = "expires_in is not a number"
+            else:
+                rotated = body.get("refresh_token")
+                return TokenSet(
+                    access_token=SecretStr(body["access_token"]),
+                    refresh_token=SecretStr(rotated)
+                    if isinstance(rotated, str) and rotated
+                    else refresh,
+                    expires_at=expires_at,
+                    instance_url=body.get("instance_url")
+                    if isinstance(body.get("instance_url"), str)
+                    else None,
+                )
+        raise AuthError(f"token refresh answer unusable: {problem}", vendor=self.vendor, status=200)
 
     def close(self) -> None:
         self._http.close()
@@ -178,11 +253,31 @@ class OAuth2RefreshGrant:
         return f"OAuth2RefreshGrant(vendor={self.vendor!r}, token_url={self.token_url!r})"
 
 
-def _oauth_error(response: httpx.Response) -> str:
-    try:
-        body: Any = response.json()
-    except ValueError:
-        return f"HTTP {response.status_code}"
+def _oauth_error(status: int, body: Any) -> str:
     if isinstance(body, dict) and isinstance(body.get("error"), str):
-        return str(body["error"])
-    return f"HTTP {response.status_code}"
+        return str(body["error"])[:80]
+    return f"HTTP {status}"
+
+
+def _refresh_id(tokens: TokenSet | None) -> str:
+    """Which refresh token a refresh from ``tokens`` spends (a digest, never the token)."""
+    if tokens is None or tokens.refresh_token is None:
+        return "configured"
+    return credential_fingerprint(tokens.refresh_token.get_secret_value())
+
+
+def _in_flight(latest: TokenSet | None, now: float) -> TokenSet:
+    if latest is None:
+        return TokenSet(access_token=SecretStr(""), expires_at=0.0, refreshing_since=now)
+    return latest.model_copy(update={"refreshing_since": now})
+
+
+def _explain(message: str, interrupted: float | None) -> str:
+    text = f"{message}: the tenant must be re-authorised (connect it again or configure a new refresh token)"
+    if interrupted is not None:
+        when = datetime.fromtimestamp(interrupted, UTC).isoformat(timespec="seconds")
+        text += (
+            f"; a refresh started at {when} never stored its answer (its process stopped or "
+            "the answer was lost), and the vendor had probably rotated the token then"
+        )
+    return text

@@ -29,6 +29,13 @@ class FaultRule:
     ``path`` is a glob matched against the request path (``*`` for any);
     ``after`` lets that many matching requests through first; ``times`` is how
     many matching requests the fault hits (0 means every one from then on).
+
+    By default a fault replaces the request: the emulator never sees it (or,
+    for ``timeout``, sees it only after ``delay``: a commit that lands after
+    the client gave up). With ``after_commit`` the emulator handles the request
+    first, so a write is committed, and then the answer goes wrong: ``status``
+    answers that status instead (a 502 after commit), ``timeout`` holds the
+    real answer back for ``delay`` seconds, ``drop`` breaks the connection.
     """
 
     kind: FaultKind = "status"
@@ -40,6 +47,7 @@ class FaultRule:
     path: str = "*"
     times: int = 1
     after: int = 0
+    after_commit: bool = False
     _seen: int = field(default=0, repr=False)
     _hits: int = field(default=0, repr=False)
 
@@ -110,12 +118,32 @@ class FaultMiddleware:
         rule = self.injector.take(scope["method"], scope["path"])
         if rule is None:
             await self.app(scope, receive, send)
+        elif rule.after_commit and rule.kind != "expire_token":
+            await self._after_commit(rule, scope, receive, send)
         elif rule.kind == "expire_token":
             self.expire_tokens()
             await self.app(scope, receive, send)
         elif rule.kind == "timeout":
             await asyncio.sleep(rule.delay or 5.0)
             await self.app(scope, receive, send)
+        elif rule.kind == "drop":
+            await _drop(send)
+        else:
+            await self._respond(rule, send)
+
+    async def _after_commit(
+        self, rule: FaultRule, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        answer: list[Message] = []
+
+        async def hold(message: Message) -> None:
+            answer.append(message)
+
+        await self.app(scope, receive, hold)  # the emulator commits whatever the request does
+        if rule.kind == "timeout":
+            await asyncio.sleep(rule.delay or 5.0)
+            for message in answer:
+                await send(message)
         elif rule.kind == "drop":
             await _drop(send)
         else:

@@ -142,25 +142,3 @@ class NoteAttributes(_Open):
     message: str | None = None
     noteType: str | None = None
     createdAt: datetime | None = None
-
-
-def resource(
-    type_: str, attributes: Mapping[str, Any], **relationships: tuple[str, str] | None
-) -> dict[str, Any]:
-    """A request document for a create or update (nulls left out of the linkage)."""
-    data: dict[str, Any] = {"type": type_}
-    if attributes:
-        data["attributes"] = dict(attributes)
-    rels = {
-        name: {"data": {"type": ref[0], "id": _wire_id(ref[1])}}
-        for name, ref in relationships.items()
-        if ref is not None
-    }
-    if rels:
-        data["relationships"] = rels
-    return {"data": data}
-
-
-def _wire_id(value: str) -> int | str:
-    # Outreach ids are integers on the wire; keep anything else as the caller gave it.
-    return int(value) if value.isdigit() else value

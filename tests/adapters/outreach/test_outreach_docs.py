@@ -1,5 +1,6 @@
 """docs/vendors/outreach.md agrees with the code: its operations table with the
-adapter's capabilities and alternatives, its field table with the mapping."""
+adapter's capabilities and alternatives, its field table with the mapping (``_read``),
+its code table with the package's modules."""
 
 from __future__ import annotations
 
@@ -8,21 +9,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import engage_outreach
 from engage_outreach import OutreachAdapter
-from engage_outreach import _mapping as m
+from engage_outreach import _read as read
 
 from engage import Capability
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "vendors" / "outreach.md"
 MAPPERS: dict[str, tuple[str, Callable[..., Any]]] = {
-    "Target": ("prospect", m.to_target),
-    "Sequence": ("sequence", m.to_sequence),
-    "Step": ("sequenceStep", m.to_step),
-    "Enrollment": ("sequenceState", m.to_enrollment),
-    "Task": ("task", m.to_task),
-    "Activity (call)": ("call", m.to_call_activity),
-    "Activity (email)": ("mailing", m.to_mailing_activity),
-    "Activity (note)": ("prospectNote", m.to_note_activity),
+    "Target": ("prospect", read.to_target),
+    "Sequence": ("sequence", read.to_sequence),
+    "Step": ("sequenceStep", read.to_step),
+    "Enrollment": ("sequenceState", read.to_enrollment),
+    "Task": ("task", read.to_task),
+    "Activity (call)": ("call", read.to_call_activity),
+    "Activity (email)": ("mailing", read.to_mailing_activity),
+    "Activity (note)": ("prospectNote", read.to_note_activity),
 }
 INTS = {"order", "interval", "sequenceStepCount"}
 SAMPLE_VALUES = {"state": "finished", "direction": "inbound", "enabled": True, "stepType": "call"}
@@ -103,3 +105,9 @@ def test_field_table_matches_the_mapping() -> None:
             if value is not None and name not in {"ref", "raw", "target", "sequence", "step"}
         }
         assert filled <= documented | {"kind", "origin", "status", "state"}, (record, filled)
+
+
+def test_code_table_names_every_module() -> None:
+    package = Path(engage_outreach.__file__).parent
+    documented = {row[0].strip("`") for row in _table("Code")}
+    assert documented == {path.name for path in package.glob("*.py")}

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-from engage_outreach import _mapping as m
-from engage_outreach._http import field_of, observe_rate, parse_error
+from engage_outreach import _read as read
+from engage_outreach._protocol import field_of, observe_rate, parse_error
 
 from engage import ActivityKind, ConflictError, TaskKind, TaskOrigin, TaskStatus
 
@@ -18,12 +18,12 @@ REPO = Path(__file__).resolve().parents[3]
 LOCAL = REPO / "tests" / "reference" / "outreach"
 SEEDS = REPO.parent / "shared" / "seeds"
 STREAMS = {
-    "prospects": ("prospect", m.to_target),
-    "sequences": ("sequence", m.to_sequence),
-    "sequence_steps": ("sequenceStep", m.to_step),
-    "tasks": ("task", m.to_task),
-    "calls": ("call", m.to_call_activity),
-    "mailings": ("mailing", m.to_mailing_activity),
+    "prospects": ("prospect", read.to_target),
+    "sequences": ("sequence", read.to_sequence),
+    "sequence_steps": ("sequenceStep", read.to_step),
+    "tasks": ("task", read.to_task),
+    "calls": ("call", read.to_call_activity),
+    "mailings": ("mailing", read.to_mailing_activity),
 }
 
 
@@ -49,7 +49,7 @@ def _seed_example() -> dict[str, Any]:
 def test_the_seed_003_task_example_parses() -> None:
     doc = _seed_example()
     data = {**doc["data"], "id": 0, "type": "task"}
-    task = m.to_task(data)
+    task = read.to_task(data)
     assert task.id == "0" and task.owner_id == "0" and task.target_id == "0"
     assert task.kind is TaskKind.OTHER and task.vendor_kind == "string"  # unknown -> OTHER
     assert task.status is TaskStatus.OTHER and task.vendor_status == "string"

@@ -9,7 +9,7 @@ from engage_salesloft import SalesloftAdapter
 from engage_testing import Recorder
 from engage_testing._plugin import cassette_path
 
-from engage._transport import RefreshingAuth
+from engage.transport import RefreshingAuth
 
 from . import _oauth_plugin
 
@@ -32,7 +32,8 @@ def test_token_refresh_and_rotation(
         auth = adapter.http.client.auth
         assert isinstance(auth, RefreshingAuth) and auth.refreshes == 2
         assert rec.engage is not None
-        stored = rec.engage.token_store.get("salesloft:test")
+        (key,) = rec.engage.token_store.keys("salesloft:test:")
+        stored = rec.engage.token_store.get(key)
         assert stored is not None and stored.refresh_token is not None
         paths = [r.path for r in rec.cassette.requests]
         assert paths == [

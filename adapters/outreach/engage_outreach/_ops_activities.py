@@ -1,11 +1,12 @@
-"""Activities: Outreach's mailings, calls and prospect notes, merged by time.
+"""Activity operations: Outreach's mailings, calls and prospect notes, merged by time.
 
 Each kind is its own collection, sorted by its own timestamp on the server. The
 pager does a k-way merge over those lazily paged streams: it only emits an
 item when every stream that may still hold an earlier one has a page in hand,
 so the merged order is correct without reading any stream ahead. The cursor
 records, per stream, the page being read and how many of its items are spent,
-so a resumed pager refetches at most one page per stream.
+so a resumed pager refetches at most one page per stream. (A single
+``links.next`` per cursor, as ``LinkPaginator`` keeps, cannot say that.)
 """
 
 from __future__ import annotations
@@ -15,11 +16,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from engage import Activity, ActivityKind, ActivityQuery, InputError
-from engage.pagination import Page, decode_cursor, encode_cursor
+from engage import (
+    Activity,
+    ActivityKind,
+    ActivityQuery,
+    CallInput,
+    InputError,
+    NoteInput,
+    Page,
+    Pager,
+)
+from engage.transport import decode_cursor, encode_cursor
 
-from ._mapping import to_call_activity, to_mailing_activity, to_note_activity
-from ._queries import span
+from . import _read as r
+from . import _write as w
+from ._api import API, Session
 from ._wire import Document
 
 
@@ -33,9 +44,9 @@ class Stream:
 
 
 STREAMS = (
-    Stream(ActivityKind.EMAIL, "/api/v2/mailings", "deliveredAt", "user", to_mailing_activity),
-    Stream(ActivityKind.CALL, "/api/v2/calls", "createdAt", "user", to_call_activity),
-    Stream(ActivityKind.NOTE, "/api/v2/prospectNotes", "createdAt", None, to_note_activity),
+    Stream(ActivityKind.EMAIL, f"{API}/mailings", "deliveredAt", "user", r.to_mailing_activity),
+    Stream(ActivityKind.CALL, f"{API}/calls", "createdAt", "user", r.to_call_activity),
+    Stream(ActivityKind.NOTE, f"{API}/prospectNotes", "createdAt", None, r.to_note_activity),
 )
 DEFAULT_KINDS = (ActivityKind.EMAIL, ActivityKind.CALL)  # notes only when asked for
 _EPOCH = datetime.min.replace(tzinfo=UTC)
@@ -58,21 +69,6 @@ def streams_for(query: ActivityQuery) -> list[Stream]:
     return chosen
 
 
-def first_params(stream: Stream, query: ActivityQuery, size: int) -> dict[str, str]:
-    # A range is always sent: it also leaves out records without the timestamp
-    # (mailings not yet delivered), which are not activities yet.
-    params = {
-        f"filter[{stream.time_attr}]": span(query.since, query.until),
-        "sort": stream.time_attr,
-        "page[size]": str(size),
-    }
-    if query.target_id:
-        params["filter[prospect][id]"] = query.target_id
-    if query.owner_id and stream.owner_filter:
-        params[f"filter[{stream.owner_filter}][id]"] = query.owner_id
-    return params
-
-
 Fetch = Callable[[str, Mapping[str, str] | None], Document]
 
 
@@ -91,7 +87,13 @@ class Merger:
         key = f"{stream.kind.value} {url}"
         if key not in self._pages:
             if url is None:
-                doc = self.get(stream.path, first_params(stream, self.query, self.size))
+                params = w.activity_params(
+                    self.query,
+                    time_attr=stream.time_attr,
+                    owner_filter=stream.owner_filter,
+                    size=self.size,
+                )
+                doc = self.get(stream.path, params)
             else:
                 doc = self.get(url, None)
             items = [stream.mapper(row) for row in doc.rows()]
@@ -127,3 +129,23 @@ class Merger:
                 state[name] = {"url": nxt, "used": 0} if nxt else None
         more = any(v is not None for v in state.values())
         return Page(out, encode_cursor({"s": state}) if more else None)
+
+
+class ActivityOperations:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def pager(self, query: ActivityQuery) -> Pager[Activity]:
+        streams = streams_for(query)
+        size = query.page_size or self.session.settings.page_size
+        return Pager(Merger(streams, query, size, self.session.get))
+
+    def log_call(self, data: CallInput) -> Activity:
+        body = w.call_body(data)
+        # No lookup can tell our call from another: an ambiguous failure surfaces.
+        doc = self.session.send("POST", f"{API}/calls", body)
+        return r.to_call_activity(self.session.one(doc))
+
+    def log_note(self, data: NoteInput) -> Activity:
+        doc = self.session.send("POST", f"{API}/prospectNotes", w.note_body(data))
+        return r.to_note_activity(self.session.one(doc))

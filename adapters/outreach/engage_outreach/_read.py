@@ -1,14 +1,16 @@
-"""Pure functions between Outreach payloads and engage's neutral records.
+"""Outreach payloads -> engage's neutral records (pure: no I/O), and Outreach's words.
 
 Each ``to_*`` takes one resource object exactly as Outreach sent it (kept
 whole in ``raw``) and, for tasks and enrollments, the side-loaded records of
 the same answer, so related records are filled in without another request.
+The tables of Outreach's words (states, task actions and types, step types)
+are here too; ``_write`` reads them backwards for filters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 import pydantic
@@ -326,44 +328,3 @@ def to_note_activity(payload: Mapping[str, Any]) -> Activity:
         owner_id=res.rel_id("creator"),
         body=a.message,
     )
-
-
-# --- neutral -> wire ---------------------------------------------------------------
-
-
-def iso(moment: datetime) -> str:
-    """Outreach's timestamp form (UTC, ``Z``)."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
-def prospect_attributes(
-    email: str | None, fields: Mapping[str, Any], extra: Mapping[str, Any]
-) -> dict[str, Any]:
-    attrs: dict[str, Any] = {}
-    if email is not None:
-        attrs["emails"] = [email]
-    for neutral, wire in (
-        ("first_name", "firstName"),
-        ("last_name", "lastName"),
-        ("title", "title"),
-        ("company", "company"),
-    ):
-        if fields.get(neutral) is not None:
-            attrs[wire] = fields[neutral]
-    if fields.get("phone"):
-        attrs["workPhones"] = [fields["phone"]]
-    attrs.update(extra)
-    return attrs
-
-
-def task_note(subject: str, note: str | None) -> str:
-    """The subject becomes the note's first line, which is where it is read back from."""
-    return subject if not note else f"{subject}\n\n{note}"
-
-
-WIRE_TASK_ACTIONS = {
-    TaskKind.CALL: "call",
-    TaskKind.EMAIL: "email",
-    TaskKind.GENERAL: "action_item",
-}

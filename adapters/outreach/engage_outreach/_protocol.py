@@ -1,4 +1,5 @@
-"""Outreach's protocol, told once to the transport: errors, rate headers, pacing."""
+"""Outreach's protocol, told once to ``engage.transport``: errors, rate headers,
+pacing, the media type, and how a tenant authenticates."""
 
 from __future__ import annotations
 
@@ -6,9 +7,20 @@ from typing import Any
 
 import httpx
 
-from engage._transport import ErrorDetails, PacingRule, RateObservation, VendorHttp, parse_epoch
-from engage.errors import ConflictError, QuotaExhaustedError
+from engage import ConflictError, QuotaExhaustedError, TenantContext
+from engage.transport import (
+    BearerAuth,
+    ErrorDetails,
+    PacingRule,
+    RateObservation,
+    VendorHttp,
+    oauth_refresh_auth,
+    parse_epoch,
+)
 
+from ._settings import OutreachSettings
+
+VENDOR = "outreach"
 MEDIA_TYPE = "application/vnd.api+json"
 ALREADY_ENROLLED = "already in this sequence"
 
@@ -66,10 +78,32 @@ def observe_rate(response: httpx.Response) -> RateObservation | None:
 
 
 OUTREACH_HTTP = VendorHttp(
-    vendor="outreach",
+    vendor=VENDOR,
     parse_error=parse_error,
     observe_rate=observe_rate,
     pacing=PACING,
     request_id_headers=("x-request-id", "request-id", "x-outreach-request-id"),
     default_headers={"Accept": MEDIA_TYPE},
 )
+
+
+def build_auth(settings: OutreachSettings, context: TenantContext) -> httpx.Auth:
+    """A static bearer token, or rotating OAuth2 tokens kept under ``outreach:<tenant>``."""
+    if settings.client_id is None or settings.client_secret is None:
+        assert settings.access_token is not None  # the settings model checked
+        return BearerAuth(settings.access_token)
+    return oauth_refresh_auth(
+        context,
+        vendor=VENDOR,
+        token_url=settings.oauth_token_url,
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        refresh_token=settings.refresh_token,
+        access_token=settings.access_token,
+    )
+
+
+def pacing_scope(settings: OutreachSettings, context: TenantContext) -> str:
+    """Outreach counts requests per user: tenants sharing a user share the budget."""
+    user = settings.user_id
+    return f"outreach:user:{user}" if user else f"outreach:{context.tenant}"

@@ -1,0 +1,110 @@
+"""The tenant's session with Outreach: JSON:API requests and documents, paging,
+the token's user, and the rule for writes that cannot be keyed."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from engage import InputError, Pager, TenantContext, UnavailableError
+from engage.transport import LinkPaginator, open_http
+
+from ._protocol import MEDIA_TYPE, OUTREACH_HTTP, build_auth, pacing_scope
+from ._settings import OutreachSettings
+from ._wire import Document
+
+T = TypeVar("T")
+API = "/api/v2"
+RowMapper = Callable[[dict[str, Any], Mapping[tuple[str, str], dict[str, Any]]], T]
+
+
+def rows_only(fn: Callable[[dict[str, Any]], T]) -> RowMapper[T]:
+    """A mapper that needs no side-loaded records, as a :data:`RowMapper`."""
+    return lambda row, _index: fn(row)
+
+
+def lookup_then(lookup: Callable[[], T | None], write: Callable[[], T]) -> T:
+    """Run a non-idempotent write; after an ambiguous failure, look before writing again.
+
+    Outreach has no idempotency keys, so ``lookup`` is how a write that may have
+    happened is recognised.
+    """
+    try:
+        return write()
+    except UnavailableError as exc:
+        if not exc.ambiguous:
+            raise
+        found = lookup()
+        if found is not None:
+            return found
+        return write()
+
+
+class Session:
+    """Requests as JSON:API documents; every write is sent as not blindly retryable."""
+
+    def __init__(self, settings: OutreachSettings, context: TenantContext) -> None:
+        self.settings = settings
+        self.auth = build_auth(settings, context)
+        self.http = open_http(
+            context,
+            OUTREACH_HTTP,
+            base_url=settings.api_root,
+            auth=self.auth,
+            pacing_scope=pacing_scope(settings, context),
+        )
+        self._me: str | None = settings.user_id
+        # Batch writes run in worker threads: the token's user is asked once, not per thread.
+        self._me_lock = threading.Lock()
+
+    def close(self) -> None:
+        """Closes the transport, which closes its auth (and so the token client)."""
+        self.http.close()
+
+    def get(self, url: str, params: Mapping[str, str] | None = None) -> Document:
+        return Document.model_validate(self.http.get(url, params=params).json())
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        body: Any = None,
+        *,
+        params: Mapping[str, str] | None = None,
+        idempotent: bool = False,
+    ) -> Document:
+        headers = {"Content-Type": MEDIA_TYPE} if body is not None else None
+        response = self.http.request(
+            method, url, json=body, params=params, headers=headers, idempotent=idempotent
+        )
+        return Document.model_validate(response.json() if response.content else {})
+
+    def pager(
+        self, path: str, params: Mapping[str, str], mapper: RowMapper[T], size: int | None
+    ) -> Pager[T]:
+        """A pager over a collection, following ``links.next`` (on the API host only)."""
+        first = {"page[size]": str(size or self.settings.page_size), **params}
+
+        def page(doc: Document) -> tuple[list[T], str | None]:
+            rows = doc.rows()
+            index = doc.index()
+            return [mapper(row, index) for row in rows], (doc.next_url if rows else None)
+
+        return LinkPaginator(
+            lambda: page(self.get(path, first)), lambda link: page(self.get(link))
+        ).pager()
+
+    def one(self, doc: Document) -> dict[str, Any]:
+        rows = doc.rows()
+        if not rows:
+            raise InputError("Outreach answered without a resource")  # pragma: no cover
+        return rows[0]
+
+    def me_id(self) -> str:
+        """The user the token acts for (``GET /api/v2``), asked once."""
+        with self._me_lock:
+            if self._me is None:
+                user = self.get(API).meta.get("user") or {}
+                self._me = str(user["id"])
+            return self._me

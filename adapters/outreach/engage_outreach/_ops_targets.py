@@ -1,0 +1,46 @@
+"""Target operations: Outreach's Prospect resource."""
+
+from __future__ import annotations
+
+from engage import Pager, Target, TargetInput, TargetQuery
+
+from . import _read as r
+from . import _write as w
+from ._api import API, Session, lookup_then, rows_only
+
+
+class TargetOperations:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, target_id: str) -> Target:
+        return r.to_target(self.session.one(self.session.get(f"{API}/prospects/{target_id}")))
+
+    def pager(self, query: TargetQuery) -> Pager[Target]:
+        return self.session.pager(
+            f"{API}/prospects",
+            w.target_params(query),
+            rows_only(r.to_target),
+            w.target_page_size(query),
+        )
+
+    def find_by_email(self, email: str) -> Target | None:
+        rows = self.session.get(f"{API}/prospects", w.email_params(email)).rows()
+        return r.to_target(rows[0]) if rows else None
+
+    def create(self, data: TargetInput) -> Target:
+        body = w.prospect_body(data)
+        return lookup_then(
+            lambda: self.find_by_email(data.email),
+            lambda: r.to_target(
+                self.session.one(self.session.send("POST", f"{API}/prospects", body))
+            ),
+        )
+
+    def upsert(self, data: TargetInput) -> Target:
+        existing = self.find_by_email(data.email)
+        if existing is None:
+            return self.create(data)
+        body = w.prospect_body(data, existing.id)
+        doc = self.session.send("PATCH", f"{API}/prospects/{existing.id}", body, idempotent=True)
+        return r.to_target(self.session.one(doc))
