@@ -176,7 +176,9 @@ class Engage:
         return cls.from_config(None, **kwargs)
 
     def __repr__(self) -> str:
-        return f"Engage(tenants={self.tenant_names()}, vendors={self.vendors})"
+        # Cheap and side-effect free (reprs run in debuggers and error trackers):
+        # the tenants already opened, not a plugin scan or a tenant-source query.
+        return f"Engage(open_tenants={sorted(getattr(self, '_clients', {}))})"
 
     @property
     def vendors(self) -> list[str]:
@@ -220,8 +222,10 @@ class Engage:
         try:
             return model.model_validate(config.vendor_settings)
         except pydantic.ValidationError as exc:
-            what = f"tenant {config.name!r} ({config.vendor} settings)"
-            raise ConfigurationError(describe_validation_error(what, exc)) from None
+            problem = describe_validation_error(
+                f"tenant {config.name!r} ({config.vendor} settings)", exc
+            )
+        raise ConfigurationError(problem)  # outside the handler: no settings in __context__
 
     def close(self) -> None:
         with self._lock:

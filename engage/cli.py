@@ -6,6 +6,7 @@ import functools
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ._cli_resources import RESOURCES, ConfigOption, console, err, fail
@@ -117,12 +118,14 @@ def _registered_names(cli: typer.Typer) -> set[str]:
 @functools.cache
 def build_cli() -> typer.Typer:
     """The ``engage`` app with every installed plugin's commands added."""
-    from ._plugins import make_plugin_manager
+    from ._plugins import load_entry_point, make_plugin_manager, plugin_entry_points
 
-    try:
-        pm = make_plugin_manager()
-    except EngageError as exc:
-        raise fail(exc) from None
+    pm = make_plugin_manager(load_entrypoints=False)
+    for ep in plugin_entry_points().values():
+        try:
+            load_entry_point(pm, ep)
+        except EngageError as exc:  # one broken plugin must not take the whole CLI down
+            err.print(f"warning: {escape(str(exc))}")
     pm.hook.register_commands(cli=app)
     present = _registered_names(app)
     for name, requirement in _PLUGIN_COMMANDS.items():

@@ -20,7 +20,16 @@ from pathlib import Path
 from typing import Annotated, Any, Protocol, runtime_checkable
 
 import pydantic
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    SerializerFunctionWrapHandler,
+    field_serializer,
+    model_serializer,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -56,7 +65,8 @@ def resolve_secret(value: Any) -> Any:
         try:
             return path.read_text().strip()
         except OSError as exc:
-            raise ValueError(f"cannot read secret file {str(path)!r}: {exc.strerror}") from None
+            problem = f"cannot read secret file {str(path)!r}: {exc.strerror}"
+        raise ValueError(problem)
     return value
 
 
@@ -64,6 +74,14 @@ Secret = Annotated[SecretStr, BeforeValidator(resolve_secret)]
 """A secret setting: literal, ``env:NAME`` or ``file:PATH``; never printed."""
 
 _SECRETISH = re.compile(r"token|secret|password|passwd|key|assertion|credential|session", re.I)
+_NOT_SECRET = re.compile(r"(_url|_uri|_id|_ttl|_type|_name)$", re.I)
+MASK = "**********"
+_URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]+@")
+
+
+def _secret_key(key: str) -> bool:
+    """Whether a vendor setting of this name holds a secret (``api_key``, not ``token_url``)."""
+    return bool(_SECRETISH.search(key)) and not _NOT_SECRET.search(key)
 
 
 class TenantConfig(BaseModel):
@@ -85,10 +103,20 @@ class TenantConfig(BaseModel):
 
     def __repr_args__(self) -> Any:
         for key, value in super().__repr_args__():
-            if key and _SECRETISH.search(key) and not isinstance(value, SecretStr):
-                yield key, "**********"
+            if key and _secret_key(key) and not isinstance(value, SecretStr):
+                yield key, MASK
             else:
                 yield key, value
+
+    @model_serializer(mode="wrap")
+    def _masked(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Dumps (``model_dump``, ``model_dump_json``) never show a secret setting."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in self.model_extra or {}:
+                if key in data and _secret_key(key) and data[key] is not None:
+                    data[key] = MASK
+        return data
 
 
 def describe_validation_error(what: str, exc: pydantic.ValidationError) -> str:
@@ -105,9 +133,10 @@ def tenant_config(name: str, data: TenantConfig | Mapping[str, Any]) -> TenantCo
     try:
         return TenantConfig.model_validate({"name": name, **data})
     except pydantic.ValidationError as exc:
-        raise ConfigurationError(
-            describe_validation_error(f"tenant {name!r} config", exc)
-        ) from None
+        problem = describe_validation_error(f"tenant {name!r} config", exc)
+    # Raised outside the handler: the validation error (which holds the input,
+    # secrets included) must not ride along as the hidden __context__.
+    raise ConfigurationError(problem)
 
 
 @runtime_checkable
@@ -189,6 +218,26 @@ class EngageSettings(BaseSettings):
     )
     pacer_storage: str = Field(default="memory://", description="memory:// or redis://...")
 
+    @field_serializer("tenants")
+    def _masked_tenants(self, tenants: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        return {
+            name: {k: MASK if _secret_key(k) and v is not None else v for k, v in data.items()}
+            for name, data in tenants.items()
+        }
+
+    @field_serializer("token_store", "pacer_storage")
+    def _masked_url(self, url: str) -> str:
+        return _URL_PASSWORD.sub(rf"\1{MASK}@", url)
+
+    def __repr_args__(self) -> Any:
+        for key, value in super().__repr_args__():
+            if key == "tenants":
+                yield key, self._masked_tenants(value)
+            elif key in ("token_store", "pacer_storage"):
+                yield key, self._masked_url(value)
+            else:
+                yield key, value
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -214,6 +263,7 @@ class EngageSettings(BaseSettings):
         try:
             return settings_cls()
         except pydantic.ValidationError as exc:
-            raise ConfigurationError(describe_validation_error("engage settings", exc)) from None
+            problem = describe_validation_error("engage settings", exc)
         except ValueError as exc:  # e.g. a TOML syntax error
-            raise ConfigurationError(f"cannot read {path}: {exc}") from None
+            problem = f"cannot read {path}: {exc}"
+        raise ConfigurationError(problem)  # outside the handler: no input in __context__
