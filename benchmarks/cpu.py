@@ -30,7 +30,7 @@ PAGE = 100
 
 
 def _salesloft(tenant: Any) -> tuple[bytes, Callable[[bytes], Any], Callable[[bytes], Any]]:
-    from engage_salesloft import _mapping as m
+    from engage_salesloft import _read as m
     from engage_salesloft import _wire as w
 
     body = tenant.adapter.http.get("/v2/people", params={"per_page": str(PAGE)}).content
@@ -45,7 +45,7 @@ def _salesloft(tenant: Any) -> tuple[bytes, Callable[[bytes], Any], Callable[[by
 
 
 def _outreach(tenant: Any) -> tuple[bytes, Callable[[bytes], Any], Callable[[bytes], Any]]:
-    from engage_outreach import _mapping as m
+    from engage_outreach import _read as m
     from engage_outreach import _wire as w
 
     body = tenant.adapter.session.http.get(
@@ -67,8 +67,8 @@ def _outreach(tenant: Any) -> tuple[bytes, Callable[[bytes], Any], Callable[[byt
 
 
 def _salesforce(tenant: Any) -> tuple[bytes, Callable[[bytes], Any], Callable[[bytes], Any]]:
-    from engage_salesforce import _adapter as a
-    from engage_salesforce import _soql as soql
+    from engage_salesforce import _protocol_soql as soql
+    from engage_salesforce import _read as r
     from engage_salesforce import _wire as w
 
     select = soql.Select("Lead", soql.LEAD_FIELDS, limit=PAGE)
@@ -79,7 +79,7 @@ def _salesforce(tenant: Any) -> tuple[bytes, Callable[[bytes], Any], Callable[[b
 
     def engage(raw: bytes) -> Any:
         result = w.QueryResult.model_validate(json.loads(raw))
-        return [a._PARSE_LEAD(row) for row in result.records]
+        return [r.PARSE_LEAD(row) for row in result.records]
 
     return body, engage, Envelope.model_validate_json
 

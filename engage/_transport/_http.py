@@ -22,11 +22,12 @@ from ..errors import (
     ValidationError,
     VendorError,
 )
+from ._budget import RateObservation
 from ._clients import new_client
 from ._hints import parse_retry_after
 from ._hosts import HostAllowList
 from ._options import TransportOptions
-from ._pacer import NullPacer, Pacer, PacingRule, RateObservation
+from ._pacer import NullPacer, Pacer, PacingRule
 from ._redact import redact_url
 from ._retry import RetryPolicy
 from ._scope import current_scope, operation_scope

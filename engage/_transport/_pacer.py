@@ -10,16 +10,16 @@ other integrations that share the budget.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
 from limits import RateLimitItemPerSecond, storage, strategies
 
 from ..errors import RateLimitError
+from ._budget import RateObservation, budget_state_for
 from ._scope import current_scope
 
 
@@ -33,15 +33,6 @@ class PacingRule:
     def __post_init__(self) -> None:
         if self.limit < 1 or self.window < 1:
             raise ValueError("a pacing rule needs a positive limit and a window of 1 s or more")
-
-
-@dataclass(frozen=True)
-class RateObservation:
-    """What a response said about the budget left (any part may be unknown)."""
-
-    remaining: int | None = None
-    limit: int | None = None
-    reset_at: float | None = None  # epoch seconds
 
 
 @runtime_checkable
@@ -76,36 +67,20 @@ class BudgetPacer:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_uri))
+        # What the vendor last said, shared on the same storage: processes on one
+        # budget spend from one count instead of each trusting its own copy.
+        self._vendor_count = budget_state_for(storage_uri)
         self._sleep = sleep
         self._clock = clock
-        self._observed: dict[str, RateObservation] = {}
-        self._lock = threading.Lock()
         self.waited = 0.0
 
     def observe(self, scope: str, observation: RateObservation) -> None:
-        if observation.remaining is None:
-            return
-        with self._lock:
-            self._observed[scope] = observation
+        self._vendor_count.record(scope, observation, self._clock())
 
     def _server_says(self, scope: str, cost: int, now: float) -> float | None:
         """What the vendor's own count says: ``None`` when it said nothing usable (our
         count decides), ``0.0`` to go now (spent from its count), else seconds to wait."""
-        with self._lock:
-            seen = self._observed.get(scope)
-            if seen is None or seen.remaining is None:
-                return None
-            if seen.reset_at is not None and now >= seen.reset_at:
-                del self._observed[scope]
-                return None
-            if seen.remaining >= cost:
-                self._observed[scope] = replace(seen, remaining=seen.remaining - cost)
-                return 0.0
-            if seen.reset_at is None:
-                # Spent, but the vendor did not say until when: one request asks. A
-                # refusal costs nothing and its Retry-After is honoured by the retry.
-                return 0.0
-            return seen.reset_at - now
+        return self._vendor_count.spend(scope, cost, now)
 
     def acquire(self, scope: str, rule: PacingRule, cost: int = 1) -> float:
         cost = max(1, min(cost, rule.limit))

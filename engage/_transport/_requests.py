@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Collection, Iterable
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -71,9 +72,7 @@ def _headers(prepared: requests.PreparedRequest) -> dict[str, str]:
     return headers
 
 
-def _response(
-    answer: httpx.Response, prepared: requests.PreparedRequest, adapter: BaseAdapter
-) -> requests.Response:
+def _response(answer: httpx.Response, prepared: requests.PreparedRequest) -> requests.Response:
     """The transport's (read, decoded) answer as the ``requests.Response`` an SDK expects."""
     content = answer.content
     headers = CaseInsensitiveDict(
@@ -87,13 +86,15 @@ def _response(
     response.reason = answer.reason_phrase
     response.headers = headers
     response._content = content
-    response._content_consumed = True
+    response._content_consumed = True  # type: ignore[attr-defined]  # iter_content reuses it
     response.raw = io.BytesIO(content)
     response.url = prepared.url or str(answer.url)
     response.encoding = get_encoding_from_headers(headers)
     response.request = prepared
-    response.connection = adapter
-    response.elapsed = answer.elapsed
+    try:
+        response.elapsed = answer.elapsed
+    except RuntimeError:  # a transport that handed back an unclosed response
+        response.elapsed = timedelta(0)
     return response
 
 
@@ -122,8 +123,10 @@ class TransportAdapter(BaseAdapter):
         method = (request.method or "GET").upper()
         url = request.url or ""
         idempotent = method in self.idempotent_methods
-        answer = _request(self.http, method, url, _body(request.body), _headers(request), idempotent)
-        return _response(answer, request, self)
+        answer = _request(
+            self.http, method, url, _body(request.body), _headers(request), idempotent
+        )
+        return _response(answer, request)
 
     def close(self) -> None:
         """Nothing to release: the transport belongs to whoever opened it."""

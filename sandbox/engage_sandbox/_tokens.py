@@ -73,6 +73,20 @@ class TokenRegistry:
             return None
         return self.issue(old.subject, old.scope)
 
+    def add_refresh_token(self, refresh_token: str, subject: str, scope: str = "") -> None:
+        """Accept a known refresh token for ``subject``, such as a demo tenant's configured one.
+
+        It is spent on first use like any issued refresh token; :meth:`reset` forgets it.
+        """
+        with self._lock:
+            self._by_refresh[refresh_token] = IssuedToken(
+                access_token="",
+                refresh_token=refresh_token,
+                expires_at=0.0,
+                subject=subject,
+                scope=scope,
+            )
+
     def add_static(self, token: str, subject: str) -> None:
         """Register a long-lived credential such as an API key."""
         with self._lock:

@@ -29,8 +29,8 @@ import httpx
 import pytest
 from engage_sandbox import SandboxOptions, SandboxServer, create_app
 from engage_sandbox.outreach import demo_token
-from engage_sandbox.outreach._resources import RESOURCES
-from engage_sandbox.outreach._task_actions import PARAMS
+from engage_sandbox.outreach._routes_task_actions import PARAMS
+from engage_sandbox.outreach._state_schema import RESOURCES
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7

@@ -12,8 +12,8 @@ import pytest
 from engage_sandbox import SandboxClock, SandboxOptions
 from engage_sandbox import salesforce as sf
 from engage_sandbox.salesforce._data import DemoOrg
-from engage_sandbox.salesforce._ids import make_id
-from engage_sandbox.salesforce._store import Store
+from engage_sandbox.salesforce._state_ids import make_id
+from engage_sandbox.salesforce._state_store import Store
 
 from .test_salesforce_helpers import Org, V, password_login, running, unsigned_jwt
 

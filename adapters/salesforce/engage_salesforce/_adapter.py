@@ -1,13 +1,23 @@
-"""The Salesforce adapter: targets, cadences and enrollments (tasks and activities in ``_tasks``)."""
+"""The Salesforce adapter: targets, cadences and enrollments here; tasks and activities composed.
+
+One class, :class:`SalesforceAdapter`, subclassing ``engage.Adapter`` alone.
+Its parts: the tenant's session (``_api``), SOQL reads (``_ops_reads``), the
+invocable-action batch runner (``_ops_actions``) and the task and activity
+operations (``_ops_tasks``), to which the task and activity methods delegate.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import engage
 from engage import (
+    Activity,
+    ActivityQuery,
     BatchResult,
+    CallInput,
     ConflictError,
     Enrollment,
     EnrollmentInput,
@@ -15,41 +25,33 @@ from engage import (
     EnrollmentState,
     InputError,
     ItemResult,
+    NoteInput,
     SequenceQuery,
     Step,
     Target,
     TargetInput,
     TargetKind,
     TargetQuery,
+    Task,
+    TaskInput,
+    TaskQuery,
 )
 from engage import Sequence as SequenceRecord
 from engage.pagination import Page, Pager
 
-from . import _actions as actions
-from . import _mapping as mapping
-from . import _soql as soql
+from . import _protocol_soql as soql
+from . import _read as read
 from . import _wire as wire
-from ._actions import ActionRunner
-from ._reads import Phase, Reader, parser
-from ._session import SalesforceSession
+from . import _write as write
+from ._api import SalesforceSession
+from ._ops_actions import ActionRunner
+from ._ops_reads import Phase, Reader
+from ._ops_tasks import Tasks
 from ._settings import SalesforceSettings
-from ._tasks import TaskOperations
 
-DISPOSITIONS = (
-    "Success",
-    "Customer Engaged",
-    "Customer Connected",
-    "Contact Later",
-    "No Response",
-    "Not Interested",
-    "Disqualified",
-    "Bad Data",
-    "Duplicate",
-)
-_REMOVED = ("ManuallyRemoved", "ManuallyRemovedNoAccess")
-_PARSE_LEAD = parser(wire.Person, mapping.target)
-_PARSE_CADENCE = parser(wire.Cadence, mapping.sequence)
-_PARSE_TRACKER = parser(wire.Tracker, mapping.enrollment)
+_PARSE_LEAD = read.PARSE_LEAD
+_PARSE_CADENCE = read.PARSE_CADENCE
+_PARSE_TRACKER = read.PARSE_TRACKER
 
 
 def _same_id(a: str | None, b: str | None) -> bool:
@@ -57,7 +59,7 @@ def _same_id(a: str | None, b: str | None) -> bool:
     return bool(a and b) and a[:15] == b[:15]  # type: ignore[index]
 
 
-class SalesforceAdapter(TaskOperations, engage.Adapter):
+class SalesforceAdapter(engage.Adapter):
     """Salesforce Sales Engagement through the REST API, SOQL and the invocable actions."""
 
     vendor = "salesforce"
@@ -70,6 +72,7 @@ class SalesforceAdapter(TaskOperations, engage.Adapter):
         self.session = SalesforceSession(settings, context)
         self.reader = Reader(self.session)
         self.actions = ActionRunner(self.session, settings.action_batch_size)
+        self.tasks = Tasks(self.session, self.reader, self.actions, self.run_batch)
 
     def close(self) -> None:
         self.session.close()
@@ -83,7 +86,7 @@ class SalesforceAdapter(TaskOperations, engage.Adapter):
         return soql.Select(sobject, fields)
 
     def get_target(self, target_id: str) -> Target:
-        sobject = mapping.sobject_of(target_id)
+        sobject = read.sobject_of(target_id)
         if sobject not in ("Lead", "Contact"):
             raise InputError(f"{target_id[:40]!r} is not a Lead (00Q...) or Contact (003...) id")
         select = self._target_select(sobject).and_where(f"Id = {soql.sf_id(target_id)}")
@@ -96,7 +99,7 @@ class SalesforceAdapter(TaskOperations, engage.Adapter):
             if sobject == "Lead":
                 select.and_where("IsConverted = false")  # the Contact stands for it
             if query.ids:
-                wanted = [i for i in query.ids if mapping.sobject_of(i) == sobject]
+                wanted = [i for i in query.ids if read.sobject_of(i) == sobject]
                 if not wanted:
                     continue
                 select.and_where(f"Id IN {soql.id_list(wanted)}")
@@ -127,7 +130,7 @@ class SalesforceAdapter(TaskOperations, engage.Adapter):
         if data.kind is TargetKind.PERSON_ACCOUNT:
             raise InputError("create person accounts through raw (Account with a PersonRecordType)")
         sobject = "Contact" if data.kind is TargetKind.CONTACT else "Lead"
-        body = mapping.target_fields(data, sobject, creating=True)
+        body = write.target_fields(data, sobject, creating=True)
         created = self.session.send("POST", f"sobjects/{sobject}", json=body, idempotent=False)
         return self.get_target(wire.CreateResult.model_validate(created.json()).id)
 
@@ -136,7 +139,7 @@ class SalesforceAdapter(TaskOperations, engage.Adapter):
         if found is None:
             return self.create_target(data)
         sobject = found.ref.object_type
-        body = mapping.target_fields(data, sobject, creating=False)
+        body = write.target_fields(data, sobject, creating=False)
         self.session.send("PATCH", f"sobjects/{sobject}/{found.id}", json=body, idempotent=True)
         return self.get_target(found.id)
 
@@ -166,10 +169,7 @@ class SalesforceAdapter(TaskOperations, engage.Adapter):
             # A cadence has few steps; reading them all at once gives true positions.
             rows = self.reader.rows(select)
             return Page(
-                [
-                    mapping.step(wire.CadenceStep.model_validate(r), n, r)
-                    for n, r in enumerate(rows, 1)
-                ]
+                [read.step(wire.CadenceStep.model_validate(r), n, r) for n, r in enumerate(rows, 1)]
             )
 
         return Pager(fetch)
@@ -192,10 +192,10 @@ class SalesforceAdapter(TaskOperations, engage.Adapter):
         if query.owner_id:
             select.and_where(f"OwnerId = {soql.sf_id(query.owner_id, 'owner_id')}")
         if query.state is not None:
-            if query.state not in mapping.STATE_FILTER:
+            if query.state not in write.STATE_FILTER:
                 raise InputError(f"Salesforce cadence trackers have no state {query.state.value!r}")
-            select.and_where(f"State IN {soql.strings(mapping.STATE_FILTER[query.state])}")
-            removed = soql.strings(_REMOVED)
+            select.and_where(f"State IN {soql.strings(write.STATE_FILTER[query.state])}")
+            removed = soql.strings(read.REMOVED_REASONS)
             if query.state is EnrollmentState.REMOVED:
                 select.and_where(f"CompletionReason IN {removed}")
             elif query.state is EnrollmentState.FINISHED:
@@ -220,7 +220,7 @@ class SalesforceAdapter(TaskOperations, engage.Adapter):
         tracker is returned); in another cadence it is a ConflictError.
         """
         inputs = [
-            actions.assign_input(
+            write.assign_input(
                 item.sequence_id,
                 item.target_id,
                 user_id=item.owner_id,
@@ -229,7 +229,7 @@ class SalesforceAdapter(TaskOperations, engage.Adapter):
             | dict(item.vendor_fields)
             for item in items
         ]
-        outcomes = self.actions.invoke(actions.ASSIGN, inputs)
+        outcomes = self.actions.invoke(write.ASSIGN, inputs)
         lookup = [
             item.target_id
             for item, outcome in zip(items, outcomes, strict=True)
@@ -253,7 +253,7 @@ class SalesforceAdapter(TaskOperations, engage.Adapter):
             select = soql.Select("ActionCadenceTracker", soql.TRACKER_FIELDS, order="CreatedDate")
             select.and_where(f"TargetId IN {soql.id_list(chunk, 'target_id')}")
             select.and_where(
-                f"State IN {soql.strings(mapping.STATE_FILTER[EnrollmentState.ACTIVE] + ('Paused',))}"
+                f"State IN {soql.strings(write.STATE_FILTER[EnrollmentState.ACTIVE] + ('Paused',))}"
             )
             found.extend(_PARSE_TRACKER(row) for row in self.reader.rows(select))
         return found
@@ -263,30 +263,71 @@ class SalesforceAdapter(TaskOperations, engage.Adapter):
 
     def remove_enrollment(self, enrollment_id: str) -> Enrollment:
         soql.sf_id(enrollment_id, "enrollment_id")
-        self.actions.one(actions.REMOVE, actions.remove_input(tracker_id=enrollment_id))
+        self.actions.one(write.REMOVE, write.remove_input(tracker_id=enrollment_id))
         return self._tracker(enrollment_id)
 
     def pause_enrollment(self, enrollment_id: str) -> Enrollment:
-        self.actions.one(actions.PAUSE, actions.pause_input(self._target_of(enrollment_id)))
+        self.actions.one(write.PAUSE, write.pause_input(self._target_of(enrollment_id)))
         return self._tracker(enrollment_id)
 
     def resume_enrollment(self, enrollment_id: str) -> Enrollment:
-        self.actions.one(actions.RESUME, actions.resume_input(self._target_of(enrollment_id)))
+        self.actions.one(write.RESUME, write.resume_input(self._target_of(enrollment_id)))
         return self._tracker(enrollment_id)
 
     def reassign_enrollment(self, enrollment_id: str, owner_id: str) -> Enrollment:
         soql.sf_id(owner_id, "owner_id")
         target = self._target_of(enrollment_id)
-        self.actions.one(actions.CHANGE_ASSIGNEE, actions.change_assignee_input(target, owner_id))
+        self.actions.one(write.CHANGE_ASSIGNEE, write.change_assignee_input(target, owner_id))
         return self._tracker(enrollment_id)
 
     def set_enrollment_outcome(self, enrollment_id: str, outcome: str) -> Enrollment:
         soql.sf_id(enrollment_id, "enrollment_id")
-        value = next((d for d in DISPOSITIONS if d.lower() == outcome.strip().lower()), None)
-        if value is None:
-            raise InputError(f"outcome must be one of: {', '.join(DISPOSITIONS)}")
-        self.actions.one(actions.MODIFY, actions.modify_input(enrollment_id, disposition=value))
+        value = write.disposition_of(outcome)
+        self.actions.one(write.MODIFY, write.modify_input(enrollment_id, disposition=value))
         return self._tracker(enrollment_id)
+
+    # --- tasks and activities (composed: ``_ops_tasks``) ----------------------------
+    def get_task(self, task_id: str) -> Task:
+        return self.tasks.get_task(task_id)
+
+    def list_tasks(self, query: TaskQuery) -> Pager[Task]:
+        return self.tasks.list_tasks(query)
+
+    def create_task(self, data: TaskInput) -> Task:
+        return self.tasks.create_task(data)
+
+    def complete_task(self, task_id: str, note: str | None = None) -> Task:
+        return self.tasks.complete_task(task_id, note)
+
+    def complete_tasks(self, task_ids: Sequence[str]) -> BatchResult[Task]:
+        return self.tasks.complete_tasks(task_ids)
+
+    def skip_task(self, task_id: str, reason: str | None = None) -> Task:
+        return self.tasks.skip_task(task_id, reason)
+
+    def advance_task(self, task_id: str) -> Task:
+        return self.tasks.advance_task(task_id)
+
+    def snooze_task(self, task_id: str, until: datetime) -> Task:
+        return self.tasks.snooze_task(task_id, until)
+
+    def reschedule_task(self, task_id: str, due_at: datetime) -> Task:
+        return self.tasks.reschedule_task(task_id, due_at)
+
+    def reassign_task(self, task_id: str, owner_id: str) -> Task:
+        return self.tasks.reassign_task(task_id, owner_id)
+
+    def update_task_note(self, task_id: str, note: str) -> Task:
+        return self.tasks.update_task_note(task_id, note)
+
+    def list_activities(self, query: ActivityQuery) -> Pager[Activity]:
+        return self.tasks.list_activities(query)
+
+    def log_call(self, data: CallInput) -> Activity:
+        return self.tasks.log_call(data)
+
+    def log_note(self, data: NoteInput) -> Activity:
+        return self.tasks.log_note(data)
 
     # --- escape hatch ------------------------------------------------------------
     def vendor_action(self, name: str, params: Mapping[str, Any]) -> Any:

@@ -1,15 +1,38 @@
-"""The Salesloft requests the operations share: envelopes, ``ids[]`` batches, the user roster."""
+"""The tenant's Salesloft session: envelopes, ``ids[]`` batches, the user roster, paging.
+
+Salesloft charges pages past 100 three to thirty times a normal request, so
+lists that can be sorted and filtered by a timestamp are read by keyset
+(:meth:`SalesloftApi.keyset`):
+``sort_by=<field>&sort_direction=ASC&<field>[gte]=<last seen>`` and always
+page 1. Rows sharing the last timestamp are remembered by id and skipped on
+the next request, so ties are neither lost nor repeated; if a whole page
+shares one timestamp the pager steps to page 2, 3, ... of that timestamp only.
+Lists with no usable timestamp filter use page numbers
+(:meth:`SalesloftApi.numbered`), capped at the last cheap page.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
 
-from engage import InputError
-from engage._transport import HttpTransport
+from engage import InputError, Page
+from engage.transport import (
+    HttpTransport,
+    KeysetPaginator,
+    PageNumberPaginator,
+    decode_cursor,
+    encode_cursor,
+)
 
-Params = list[tuple[str, str]]
-Row = dict[str, Any]
+from ._wire import Params, Row
+
+T = TypeVar("T")
+Fetch = Callable[[str | None], Page[T]]
+"""One page of a list from a cursor (``None``: the first page), as a ``Pager`` takes it."""
+Transform = Callable[[list[Row]], list[T]]
+"""A page of rows as neutral records (mapped, and filtered where Salesloft cannot filter)."""
 
 MAX_PER_PAGE = 100  # Salesloft refuses per_page outside [1, 100] with a 422
 MAX_CHEAP_PAGE = 100  # pages past 100 cost 3 to 30 units each
@@ -24,6 +47,42 @@ def per_page(requested: int | None, default: int = 25) -> int:
     return max(1, min(requested or default, MAX_PER_PAGE))
 
 
+def _stamp(value: Any) -> str | None:
+    """A row's timestamp as Salesloft wrote it, or ``None`` when it has none."""
+    return value if isinstance(value, str) and value else None
+
+
+def _transformed(fetch: Fetch[Row], transform: Transform[T]) -> Fetch[T]:
+    def run(cursor: str | None) -> Page[T]:
+        page = fetch(cursor)
+        return Page(transform(list(page.items)), page.next_cursor)
+
+    return run
+
+
+def chained(phases: list[tuple[str, Fetch[T]]]) -> Fetch[T]:
+    """One fetch over several lists in turn (manual tasks, then cadence actions)."""
+    names = [name for name, _ in phases]
+    fetches = dict(phases)
+
+    def fetch(cursor: str | None) -> Page[T]:
+        if not names:
+            return Page([], None)
+        state = decode_cursor(cursor) if cursor else {"phase": names[0], "inner": None}
+        phase = str(state["phase"])
+        if phase not in fetches:
+            raise InputError("this cursor belongs to a different query")
+        page = fetches[phase](state.get("inner"))
+        if page.next_cursor is not None:
+            return Page(page.items, encode_cursor({"phase": phase, "inner": page.next_cursor}))
+        index = names.index(phase)
+        if index + 1 < len(names):
+            return Page(page.items, encode_cursor({"phase": names[index + 1], "inner": None}))
+        return Page(page.items, None)
+
+    return fetch
+
+
 class SalesloftApi:
     """Thin helpers over the tenant's transport; each call is one request."""
 
@@ -32,6 +91,7 @@ class SalesloftApi:
         self._users: dict[str, Row] | None = None
         self._me: Row | None = None
 
+    # --- requests ------------------------------------------------------------
     def get(self, path: str, params: Params | None = None) -> Any:
         return self.http.get(path, params=params or None).json()["data"]
 
@@ -62,6 +122,67 @@ class SalesloftApi:
             found.update({str(row["id"]): row for row in rows})
         return found
 
+    # --- paging --------------------------------------------------------------
+    def keyset(
+        self,
+        path: str,
+        params: Params,
+        *,
+        field: str,
+        size: int,
+        start: datetime | None,
+        transform: Transform[T],
+    ) -> Fetch[T]:
+        """Pages of ``path`` ordered by ``field`` ascending, from ``start`` on (inclusive),
+        resumable at any page."""
+
+        def get(after: str | None, page: int) -> tuple[list[Row], bool]:
+            query: Params = [
+                *params,
+                ("sort_by", field),
+                ("sort_direction", "ASC"),
+                ("per_page", str(size)),
+                ("page", str(page)),
+            ]
+            if after:
+                query.append((f"{field}[gte]", after))
+            rows, next_page = self.page(path, query)
+            more = next_page is not None and len(rows) >= size
+            if more and _stamp(rows[-1].get(field)) is None:
+                raise InputError(f"cannot page {path} by {field}: a record has none")
+            return rows, more
+
+        paginator = KeysetPaginator[Row](
+            get,
+            key=lambda row: _stamp(row.get(field)),
+            ident=lambda row: str(row["id"]),
+            order=datetime.fromisoformat,
+            start=start.isoformat() if start else None,
+        )
+        return _transformed(paginator.fetch, transform)
+
+    def numbered(
+        self, path: str, params: Params, *, size: int, transform: Transform[T]
+    ) -> Fetch[T]:
+        """Page-number paging for lists with no timestamp to key on, stopped at the last cheap
+        page: past it the caller is told to narrow the query rather than be charged up to 30x."""
+
+        def get(page: int) -> tuple[list[Row], bool]:
+            query: Params = [*params, ("per_page", str(size)), ("page", str(page))]
+            rows, next_page = self.page(path, query)
+            return rows, next_page is not None
+
+        paginator = PageNumberPaginator[Row](
+            get,
+            last_page=MAX_CHEAP_PAGE,
+            too_deep=(
+                f"{path} has more than {MAX_CHEAP_PAGE} pages for this query; "
+                "narrow it (owner, target, status) instead of reading deep, costly pages"
+            ),
+        )
+        return _transformed(paginator.fetch, transform)
+
+    # --- users ---------------------------------------------------------------
     def me(self) -> Row:
         if self._me is None:
             self._me = self.get("/v2/me")
@@ -100,3 +221,8 @@ class SalesloftApi:
         if guid is None:
             raise InputError(f"owner_id {user_id!r} is not a user on this team")
         return guid
+
+    def guid_or_none(self, user_id: str | None) -> str | None:
+        """The guid of ``user_id`` when one is given (filters and writes that name users
+        by guid); ``InputError`` when no user on the team has that id."""
+        return self.require_guid(user_id) if user_id else None

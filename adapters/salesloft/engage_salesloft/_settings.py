@@ -8,6 +8,7 @@ from pydantic import model_validator
 
 from engage import Secret, VendorSettings
 
+VENDOR = "salesloft"
 DEFAULT_BASE_URL = "https://api.salesloft.com"
 DEFAULT_TOKEN_URL = "https://accounts.salesloft.com/oauth/token"
 

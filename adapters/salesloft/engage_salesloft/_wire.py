@@ -16,6 +16,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 Id = int | str
+Row = dict[str, Any]
+"""A record as Salesloft sent it (one element of an envelope's ``data``)."""
+Params = list[tuple[str, str]]
+"""A request's query, in order (``ids[]`` and other array filters repeat their key)."""
 
 
 class Wire(BaseModel):

@@ -35,34 +35,30 @@ notes for ``markComplete``'s ``completionNote`` (accepted, not stored).
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from .._app import SandboxKit, SandboxOptions, build_sandbox_app
 from .._ratelimit import CostWindowLimiter
 from .._registry import SandboxVendor
 from .._tokens import IssuedToken, TokenRegistry
-from ._data import seed_store
-from ._errors import ApiError, error_object, json_api_response
-from ._oauth import (
+from ._auth import (
+    ACCESS_TTL,
     DEMO_AUTH_CODE,
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
     DEMO_REDIRECT_URI,
     DEMO_REFRESH_TOKEN,
     DEMO_USER_ID,
-    token_endpoint,
+    all_scopes,
 )
-from ._routes_read import routes as read_routes
-from ._routes_write import routes as write_routes
-from ._runtime import ACCESS_TTL, RATE_LIMIT, RATE_WINDOW, Runtime, all_scopes, fault_retry_after
-from ._sequence_states import routes as state_routes
-from ._task_actions import routes as action_routes
+from ._data import seed_store
+from ._errors import fault_body, http_error
+from ._routes import make_routes
+from ._state import RATE_LIMIT, RATE_WINDOW, Runtime
 
 VENDOR = "outreach"
 TOKEN_PREFIX = "or_sbx_"
@@ -79,44 +75,11 @@ def create_app(options: SandboxOptions | None = None) -> Starlette:
         options.rate_limit or RATE_LIMIT, options.rate_window or RATE_WINDOW, options.clock
     )
     runtime = Runtime(kit, seed_store(options.seed, options.size, start), start, limiter)
-
-    def reset() -> None:
-        runtime.store = seed_store(options.seed, options.size, start)
-        runtime.limiter.reset()
-        runtime.scopes.clear()
-        runtime.refresh_born.clear()
-
-    def error_body(status: int) -> tuple[Any, dict[str, str]]:
-        detail = {
-            429: f"You have exceeded your permitted rate limit of {limiter.limit:,}.",
-            503: "Scheduled server maintenance is under way.",
-        }.get(status, "The sandbox injected this error.")
-        headers = {"content-type": "application/vnd.api+json", **fault_retry_after(runtime, status)}
-        return {"errors": [error_object(status, detail)]}, headers
-
-    async def http_error(request: Request, exc: Exception) -> Response:
-        status = exc.status_code if isinstance(exc, HTTPException) else 500
-        if status == 404:
-            detail = "No route matches this path."
-        elif status == 405:
-            detail = f"The {request.method} method is not allowed on this path."
-        else:
-            detail = str(exc)
-        error = ApiError(status, detail)
-        return json_api_response(error.body, status)
-
-    routes = [
-        Route("/oauth/token", token_endpoint, methods=["POST"]),
-        *write_routes(),
-        *state_routes(),
-        *action_routes(),
-        *read_routes(),
-    ]
     app = build_sandbox_app(
         kit,
-        routes,
-        error_body=error_body,
-        reset=reset,
+        make_routes(),
+        error_body=partial(fault_body, runtime),
+        reset=runtime.reset,
         exception_handlers={HTTPException: http_error},
     )
     app.state.outreach = runtime
@@ -165,4 +128,5 @@ __all__ = [
     "create_app",
     "demo_token",
     "issue_token",
+    "tenant_settings",
 ]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from ._builders import (
+from ._state_flow import complete_task, enter_step
+from ._state_store import Record, Store, iso
+from ._state_templates import (
     SEQUENCE_STATE_STATES,
     STEP_TASK,
     STEP_TYPES,
@@ -28,8 +30,6 @@ from ._builders import (
     task_priority_attrs,
     user_attrs,
 )
-from ._engine import complete_task, enter_step
-from ._store import Record, Store, iso
 
 FIRST = [
     "Avery",

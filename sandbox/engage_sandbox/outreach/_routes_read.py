@@ -7,8 +7,7 @@ from typing import Any
 from starlette.routing import Route
 
 from ._errors import ApiError, not_found
-from ._filters import compile_filters
-from ._jsonapi import (
+from ._routes_jsonapi import (
     collect_included,
     count_meta,
     paginate,
@@ -18,9 +17,10 @@ from ._jsonapi import (
     render,
     sort_records,
 )
-from ._resources import BY_PLURAL, ResourceDef
-from ._runtime import Ctx, api
-from ._store import Record
+from ._routes_pipeline import Ctx, api
+from ._state_filters import compile_filters
+from ._state_schema import BY_PLURAL, ResourceDef
+from ._state_store import Record
 
 
 def resource_for(plural: str) -> ResourceDef:

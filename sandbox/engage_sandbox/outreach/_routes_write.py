@@ -10,8 +10,14 @@ from typing import Any
 
 from starlette.routing import Route
 
-from ._bodies import attributes, relationships, require, resource_object
-from ._builders import (
+from ._errors import invalid
+from ._routes_bodies import attributes, relationships, require, resource_object
+from ._routes_jsonapi import render
+from ._routes_pipeline import Ctx, api
+from ._routes_read import load
+from ._state_flow import advance, finish, touch
+from ._state_store import Record, iso
+from ._state_templates import (
     NOTE_TYPES,
     OPPORTUNITY_ASSOCIATIONS,
     TASK_ACTIONS,
@@ -22,12 +28,6 @@ from ._builders import (
     prospect_note_attrs,
     task_attrs,
 )
-from ._engine import advance, finish, touch
-from ._errors import invalid
-from ._jsonapi import render
-from ._routes_read import load
-from ._runtime import Ctx, api
-from ._store import Record, iso
 
 CALL_DIRECTIONS = ("inbound", "outbound")
 CALL_OUTCOMES = ("Answered", "Not Answered")

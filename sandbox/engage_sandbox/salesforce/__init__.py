@@ -39,17 +39,21 @@ from starlette.applications import Starlette
 from .._app import SandboxKit, SandboxOptions, build_sandbox_app
 from .._registry import SandboxVendor
 from .._tokens import TokenRegistry
-from ._data import DEMO_PASSWORD, DEMO_SECURITY_TOKEN, DEMO_USERNAME
-from ._http import error_body
-from ._ids import make_id
-from ._org import SalesforceOrg
+from ._auth import (
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    DEMO_PASSWORD,
+    DEMO_REFRESH_TOKEN,
+    DEMO_SECURITY_TOKEN,
+    DEMO_USERNAME,
+    SESSION_TTL,
+)
+from ._errors import error_body
 from ._routes import make_routes
+from ._state import SalesforceOrg
+from ._state_ids import make_id
 
-DEMO_CLIENT_ID = "3MVG9engageSandboxConsumerKey"
-DEMO_CLIENT_SECRET = "engage-sandbox-consumer-secret"
-DEMO_REFRESH_TOKEN = "5Aep861engageSandboxRefreshToken"
 DEFAULT_API_VERSION = "60.0"
-SESSION_TTL = 7200.0
 
 
 def create_app(options: SandboxOptions) -> Starlette:
@@ -97,4 +101,5 @@ __all__ = [
     "SANDBOX",
     "SalesforceOrg",
     "create_app",
+    "tenant_settings",
 ]

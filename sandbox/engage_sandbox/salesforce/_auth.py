@@ -1,4 +1,5 @@
-"""Logins: the OAuth 2.0 token endpoint and the SOAP ``login()`` call simple-salesforce uses.
+"""Logins and sessions: the demo credentials, the OAuth 2.0 token endpoint, the SOAP
+``login()`` call simple-salesforce uses, and the session check of every API call.
 
 Grants: ``password`` (password followed by the security token),
 ``urn:ietf:params:oauth:grant-type:jwt-bearer`` and ``refresh_token``. For the
@@ -15,15 +16,27 @@ import hashlib
 import hmac
 import json
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ._http import json_response
-from ._org import SalesforceOrg
+from .._tokens import TokenStatus
+from ._errors import invalid_session, json_response
+
+if TYPE_CHECKING:
+    from ._state import SalesforceOrg
+
+# Demo credentials. They only open this emulator; they are not secrets.
+DEMO_USERNAME = "admin@engage-sandbox.example"
+DEMO_PASSWORD = "sandbox-password"
+DEMO_SECURITY_TOKEN = "SANDBOXTOKEN42"
+DEMO_CLIENT_ID = "3MVG9engageSandboxConsumerKey"
+DEMO_CLIENT_SECRET = "engage-sandbox-consumer-secret"
+DEMO_REFRESH_TOKEN = "5Aep861engageSandboxRefreshToken"
+SESSION_TTL = 7200.0
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 AUDIENCES = ("https://login.salesforce.com", "https://test.salesforce.com")
@@ -39,9 +52,18 @@ def base_url(request: Request) -> str:
     return f"{request.url.scheme}://{request.url.netloc}"
 
 
-async def token(request: Request, org: SalesforceOrg) -> Response:
-    from . import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+def authenticate(org: SalesforceOrg, authorization: str | None) -> str:
+    """The user id behind an ``Authorization: Bearer``/``OAuth`` header."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() not in {"bearer", "oauth"} or not token.strip():
+        raise invalid_session()
+    status, subject = org.kit.tokens.check(token.strip())
+    if status is not TokenStatus.VALID or subject is None:
+        raise invalid_session()
+    return subject
 
+
+async def token(request: Request, org: SalesforceOrg) -> Response:
     # Parsed by hand: Starlette's form parser needs python-multipart, which engage does not require.
     raw = (await request.body()).decode("utf-8", errors="replace")
     data = dict(parse_qsl(raw, keep_blank_values=True))
@@ -78,8 +100,6 @@ def _client(
 
 
 def _password_user(org: SalesforceOrg, username: str, password: str) -> str:
-    from . import DEMO_PASSWORD, DEMO_SECURITY_TOKEN
-
     user = org.user_by_username(username)
     if user is None or password != DEMO_PASSWORD + DEMO_SECURITY_TOKEN:
         raise OAuthError("invalid_grant", "authentication failure")
@@ -161,8 +181,6 @@ def _fault(code: str, message: str) -> Response:
 
 
 async def soap_login(request: Request, org: SalesforceOrg) -> Response:
-    from . import DEMO_PASSWORD, DEMO_SECURITY_TOKEN
-
     raw = await request.body()
     if b"<!DOCTYPE" in raw.upper():
         return _fault("INVALID_REQUEST", "DOCTYPE is not allowed")

@@ -11,12 +11,9 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
+from ._auth import DEMO_USERNAME
 from ._data_cadence import _STATE_WEIGHTS, TRACKER_STATES, CadenceData
-from ._store import Record, Store
-
-DEMO_USERNAME = "admin@engage-sandbox.example"
-DEMO_PASSWORD = "sandbox-password"
-DEMO_SECURITY_TOKEN = "SANDBOXTOKEN42"
+from ._state_store import Record, Store
 
 _FIRST = [
     "Ada",

@@ -9,9 +9,9 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from ._fields_cadence import _ERROR_CODES
-from ._flow import advance_after, complete_tracker, start_step
-from ._store import Record, Store
+from ._state_flow import advance_after, complete_tracker, start_step
+from ._state_schema_cadence import _ERROR_CODES
+from ._state_store import Record, Store
 
 _PLANS = [
     ["SendAnEmail", "Wait", "MakeACall", "CreateTask", "SendAnEmail"],

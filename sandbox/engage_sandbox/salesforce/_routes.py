@@ -18,15 +18,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from . import _action_table as actions
-from . import _describe as describe
-from . import _records as records
-from ._auth import base_url, soap_login, token
-from ._flow import process_due
-from ._http import NOT_FOUND, ApiError, json_response
-from ._org import Cursor, SalesforceOrg
-from ._query import execute, project
-from ._soql import SoqlError, parse
+from . import _routes_actions as actions
+from . import _routes_describe as describe
+from . import _routes_records as records
+from ._auth import authenticate, base_url, soap_login, token
+from ._errors import NOT_FOUND, ApiError, json_response
+from ._state import Cursor, SalesforceOrg
+from ._state_flow import process_due
+from ._state_query import execute, project
+from ._state_soql import SoqlError, parse
 
 DEFAULT_BATCH, MIN_BATCH = 2000, 200
 _VERSION = re.compile(r"^(\d{2})\.0$")
@@ -245,7 +245,7 @@ def make_routes(org: SalesforceOrg) -> list[BaseRoute]:
         try:
             version = _version(request.path_params["version"])
             with org.lock:
-                user = org.authenticate(request.headers.get("Authorization"))
+                user = authenticate(org, request.headers.get("Authorization"))
                 headers = org.usage_header(org.charge())
             body = await _body(request)
             rest = request.path_params.get("rest", "")
@@ -274,7 +274,7 @@ def make_routes(org: SalesforceOrg) -> list[BaseRoute]:
     async def identity(request: Request) -> Response:
         try:
             with org.lock:
-                user_id = org.authenticate(request.headers.get("Authorization"))
+                user_id = authenticate(org, request.headers.get("Authorization"))
                 user = org.store.get(user_id) or {}
         except ApiError as exc:
             return json_response(exc.body(), exc.status, exc.headers)

@@ -52,14 +52,10 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 
 from .._app import SandboxKit, SandboxOptions, build_sandbox_app
 from .._registry import SandboxVendor
 from .._tokens import TokenRegistry
-from . import _routes_activity, _routes_cadences, _routes_notes_users, _routes_people, _routes_tasks
 from ._auth import (
     ACCESS_TOKEN_TTL,
     SANDBOX_SALESLOFT_API_KEY,
@@ -69,17 +65,12 @@ from ._auth import (
     SANDBOX_SALESLOFT_USER_API_KEY,
     SANDBOX_SALESLOFT_USER_AUTH_CODE,
     register_keys,
-    token_route,
 )
-from ._errors import error_body_for
-from ._server import Emulator
+from ._errors import http_error
+from ._routes import make_routes
+from ._state import Emulator
 
 VENDOR = "salesloft"
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
-    return JSONResponse(error_body_for(status), status_code=status)
 
 
 def create_app(options: SandboxOptions) -> Starlette:
@@ -94,21 +85,12 @@ def create_app(options: SandboxOptions) -> Starlette:
     admin_id, rep_id = users[0], users[1]
     register_keys(tokens, admin_id, rep_id)
     codes = {SANDBOX_SALESLOFT_AUTH_CODE: admin_id, SANDBOX_SALESLOFT_USER_AUTH_CODE: rep_id}
-    routes: list[Any] = [token_route(tokens, options.clock.now, codes)]
-    for module in (
-        _routes_people,
-        _routes_cadences,
-        _routes_tasks,
-        _routes_activity,
-        _routes_notes_users,
-    ):
-        routes.extend(module.routes(emulator))
     app = build_sandbox_app(
         kit,
-        routes,
+        make_routes(emulator, codes),
         error_body=emulator.error_body,
         reset=emulator.reset,
-        exception_handlers={404: _http_error, 405: _http_error},
+        exception_handlers={404: http_error, 405: http_error},
     )
     app.state.emulator = emulator
     return app
@@ -136,4 +118,5 @@ __all__ = [
     "SANDBOX_SALESLOFT_USER_AUTH_CODE",
     "VENDOR",
     "create_app",
+    "tenant_settings",
 ]

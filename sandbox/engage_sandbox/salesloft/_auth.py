@@ -1,4 +1,4 @@
-"""Salesloft credentials: API keys and the OAuth token endpoint (``POST /oauth/token``).
+"""Salesloft credentials: demo API keys, ``POST /oauth/token`` and the bearer check of requests.
 
 Salesloft's OAuth server (accounts.salesloft.com, a Doorkeeper server) issues
 2-hour access tokens and rotates the refresh token on every refresh: the old
@@ -13,8 +13,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .._tokens import TokenRegistry
-from ._params import parse_body, parse_query
+from .._tokens import TokenRegistry, TokenStatus
+from ._routes_params import parse_body, parse_query
+from ._state import Emulator
+from ._state_store import Record
 
 # Demo credentials. They only open this emulator; they are not secrets.
 SANDBOX_SALESLOFT_API_KEY = "sandbox-salesloft-admin-api-key"
@@ -31,6 +33,24 @@ SCOPE = "all"
 def register_keys(tokens: TokenRegistry, admin_id: int, rep_id: int) -> None:
     tokens.add_static(SANDBOX_SALESLOFT_API_KEY, str(admin_id))
     tokens.add_static(SANDBOX_SALESLOFT_USER_API_KEY, str(rep_id))
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def authenticate(emu: Emulator, request: Request) -> Record | None:
+    """The active user whose API key or access token the request bears; None answers 401."""
+    token = bearer_token(request)
+    status, subject = emu.kit.tokens.check(token) if token else (TokenStatus.UNKNOWN, None)
+    user = emu.state.users.get(int(subject)) if subject and subject.isdigit() else None
+    if status is not TokenStatus.VALID or user is None or not user["active"]:
+        return None
+    return user
 
 
 def _oauth_error(status: int, error: str, description: str) -> Response:

@@ -14,8 +14,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from ._data_activity import build_activity, build_histories
-from ._rng import Rng
-from ._state import (
+from ._data_rng import Rng
+from ._state_store import (
     CONTACT_RESTRICTIONS,
     GROUP_IDS,
     ID_BASE,
@@ -26,7 +26,7 @@ from ._state import (
     Record,
     State,
 )
-from ._templates import PERSON_TEMPLATE, USER_TEMPLATE
+from ._state_templates import PERSON_TEMPLATE, USER_TEMPLATE
 
 FIRST_NAMES = (
     "Alex", "Blair", "Casey", "Dana", "Elliot", "Frankie", "Gale", "Harper", "Indy", "Jordan",

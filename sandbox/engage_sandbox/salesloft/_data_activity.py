@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from ._rng import Rng
-from ._state import (
+from ._data_rng import Rng
+from ._state_store import (
     ACTIVITY_TYPES,
     CALL_DISPOSITIONS,
     CALL_SENTIMENTS,

@@ -5,6 +5,10 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
 
 class ApiError(Exception):
     """Raised anywhere inside a handler; the endpoint wrapper renders it as Salesloft would."""
@@ -52,3 +56,9 @@ def error_body_for(status: int) -> dict[str, Any]:
     if status == 429:
         return {"error": "Rate limit exceeded"}
     return {"error": phrase(status)}
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 (no route, wrong method) in Salesloft's shape."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    return JSONResponse(error_body_for(status), status_code=status)

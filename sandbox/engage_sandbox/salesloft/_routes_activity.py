@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from ._data_activity import history
 from ._errors import forbidden, invalid, invalid_many, not_found
-from ._listing import (
+from ._routes_listing import (
     Filter,
     echo_filters,
     envelope,
@@ -18,16 +18,17 @@ from ._listing import (
     read_paging,
     select,
 )
-from ._params import Params
-from ._server import Ctx, Emulator, routes_for, single
-from ._state import (
+from ._routes_params import Params
+from ._routes_pipeline import Ctx, routes_for, single
+from ._state import Emulator
+from ._state_flow import complete_action
+from ._state_store import (
     ACTIVITY_RESOURCE_TYPES,
     ACTIVITY_TYPES,
     CALL_DISPOSITIONS,
     CALL_SENTIMENTS,
     Record,
 )
-from ._workflow import complete_action
 
 HISTORY_FILTERS = (
     "type", "occurred_at", "pinned", "resource_type", "resource_id", "id", "updated_at",

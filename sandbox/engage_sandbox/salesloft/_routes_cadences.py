@@ -8,11 +8,12 @@ from typing import Any
 from starlette.routing import Route
 
 from ._errors import ApiError, invalid, not_found
-from ._listing import Filter, echo_filters, envelope, freeze, read_paging, select
-from ._params import Params, in_range
-from ._server import Ctx, Emulator, routes_for, single
-from ._state import Record
-from ._workflow import add_to_cadence, remove_membership
+from ._routes_listing import Filter, echo_filters, envelope, freeze, read_paging, select
+from ._routes_params import Params, in_range
+from ._routes_pipeline import Ctx, routes_for, single
+from ._state import Emulator
+from ._state_flow import add_to_cadence, remove_membership
+from ._state_store import Record
 
 
 def visible(ctx: Ctx, cadence: Record) -> bool:

@@ -8,7 +8,8 @@ from starlette.routing import Route
 
 from ._data_activity import history
 from ._errors import invalid, invalid_many, not_found
-from ._listing import (
+from ._routes_activity import acting_user
+from ._routes_listing import (
     Filter,
     Paging,
     echo_filters,
@@ -18,10 +19,10 @@ from ._listing import (
     read_paging,
     select,
 )
-from ._params import in_range
-from ._routes_activity import acting_user
-from ._server import Ctx, Emulator, routes_for, single
-from ._state import Record
+from ._routes_params import in_range
+from ._routes_pipeline import Ctx, routes_for, single
+from ._state import Emulator
+from ._state_store import Record
 
 NOTE_FILTERS = ("associated_with_type", "associated_with_id", "updated_at", "ids")
 NOTE_TARGETS = ("person", "account")

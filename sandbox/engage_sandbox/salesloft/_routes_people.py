@@ -8,7 +8,7 @@ from typing import Any
 from starlette.routing import Route
 
 from ._errors import invalid, not_found
-from ._listing import (
+from ._routes_listing import (
     Filter,
     echo_filters,
     envelope,
@@ -18,11 +18,12 @@ from ._listing import (
     read_paging,
     select,
 )
-from ._params import Params, in_range
-from ._people_write import create_person, update_person, upsert_person
-from ._server import Ctx, Emulator, routes_for, single
-from ._state import Record, State
-from ._workflow import remove_from_cadences
+from ._routes_params import Params, in_range
+from ._routes_people_write import create_person, update_person, upsert_person
+from ._routes_pipeline import Ctx, routes_for, single
+from ._state import Emulator
+from ._state_flow import remove_from_cadences
+from ._state_store import Record, State
 
 SORTS: dict[str, Callable[[Record], Any]] = {
     "created_at": lambda p: p["created_at"],

@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from ._data_activity import history
 from ._errors import forbidden, invalid, invalid_many, not_found
-from ._listing import (
+from ._routes_listing import (
     Filter,
     echo_filters,
     envelope,
@@ -19,9 +19,10 @@ from ._listing import (
     read_paging,
     select,
 )
-from ._params import parse_day, parse_time
-from ._server import Ctx, Emulator, routes_for, single
-from ._state import Record
+from ._routes_params import parse_day, parse_time
+from ._routes_pipeline import Ctx, routes_for, single
+from ._state import Emulator
+from ._state_store import Record
 
 TASK_STATES = ("scheduled", "completed")
 TASK_TYPES = ("call", "email", "general")

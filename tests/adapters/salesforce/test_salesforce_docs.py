@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from engage_salesforce import SalesforceAdapter
-from engage_salesforce import _mapping as mapping
+from engage_salesforce import _read as read
 from engage_salesforce import _wire as wire
 from pydantic import TypeAdapter
 
@@ -100,19 +100,19 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
 }
 MAPPERS: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
-    ("Target", "Lead"): lambda r: mapping.target(wire.Person.model_validate(r)),
-    ("Target", "Contact"): lambda r: mapping.target(wire.Person.model_validate(r)),
-    ("Sequence", "ActionCadence"): lambda r: mapping.sequence(wire.Cadence.model_validate(r)),
-    ("Step", "ActionCadenceStep"): lambda r: mapping.step(wire.CadenceStep.model_validate(r)),
-    ("Enrollment", "ActionCadenceTracker"): lambda r: mapping.enrollment(
+    ("Target", "Lead"): lambda r: read.target(wire.Person.model_validate(r)),
+    ("Target", "Contact"): lambda r: read.target(wire.Person.model_validate(r)),
+    ("Sequence", "ActionCadence"): lambda r: read.sequence(wire.Cadence.model_validate(r)),
+    ("Step", "ActionCadenceStep"): lambda r: read.step(wire.CadenceStep.model_validate(r)),
+    ("Enrollment", "ActionCadenceTracker"): lambda r: read.enrollment(
         wire.Tracker.model_validate(r)
     ),
-    ("Task", "Task"): lambda r: mapping.manual_task(wire.TaskRow.model_validate(r)),
-    ("Task", "ActionCadenceStepTracker"): lambda r: mapping.step_task(
+    ("Task", "Task"): lambda r: read.manual_task(wire.TaskRow.model_validate(r)),
+    ("Task", "ActionCadenceStepTracker"): lambda r: read.step_task(
         wire.StepTracker.model_validate(r)
     ),
-    ("Activity", "Task"): lambda r: mapping.task_activity(wire.TaskRow.model_validate(r)),
-    ("Activity", "Note"): lambda r: mapping.note_activity(wire.Note.model_validate(r)),
+    ("Activity", "Task"): lambda r: read.task_activity(wire.TaskRow.model_validate(r)),
+    ("Activity", "Note"): lambda r: read.note_activity(wire.Note.model_validate(r)),
 }
 
 

@@ -1,28 +1,30 @@
-"""Settings, SOQL escaping, the limit header, error mapping and the session's HTTP adapter."""
+"""Settings, SOQL escaping, the limit header, error mapping and the loopback emulator's URLs."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import httpx
 import pytest
-import requests
 from engage_salesforce import SalesforceAdapter, SalesforceSettings
-from engage_salesforce import _soql as soql
-from engage_salesforce._errors import error_for
-from engage_salesforce._session import _Adapter, parse_limit_info
+from engage_salesforce import _protocol_soql as soql
+from engage_salesforce._protocol import api_protocol, parse_limit_info
 
 import engage
 from engage import (
     AuthError,
     ConfigurationError,
     ConflictError,
+    DisallowedHostError,
     InputError,
     NotFoundError,
     QuotaExhaustedError,
     RateLimitError,
     ValidationError,
 )
-from engage._transport import RateObservation
+from engage._transport import RetryPolicy, TransportOptions
+from engage.transport import HttpTransport, RateObservation, operation_scope
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -81,28 +83,30 @@ def test_plain_http_only_for_loopback() -> None:
         _settings(access_token="x", instance_url="http://evil.example:9999")
 
 
-def test_the_session_adapter_adds_a_timeout_and_redirects_only_the_loopback_host() -> None:
-    sent: list[tuple[str, Any]] = []
+def test_raw_client_urls_of_a_loopback_emulator_go_to_it_as_plain_http_and_no_other() -> None:
+    sent: list[tuple[str, dict[str, float]]] = []
 
-    class Spy(_Adapter):
-        def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-            # Run the real rewrite, but stop before the network.
-            if kwargs.get("timeout") is None:
-                kwargs["timeout"] = self.timeout
-            if self.loopback and request.url.startswith(f"https://{self.loopback}/"):
-                request.url = "http://" + request.url.removeprefix("https://")
-            sent.append((request.url, kwargs["timeout"]))
-            raise requests.ConnectionError("stop")
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append((str(request.url), request.extensions["timeout"]))
+        return httpx.Response(200, json={})
 
-    session = requests.Session()
-    session.mount("https://", Spy((3.0, 9.0), "127.0.0.1:8123"))
-    for url in ("https://127.0.0.1:8123/x", "https://other.example/x"):
-        with pytest.raises(requests.ConnectionError):
-            session.get(url)
-    assert sent == [
-        ("http://127.0.0.1:8123/x", (3.0, 9.0)),
-        ("https://other.example/x", (3.0, 9.0)),
-    ]
+    eng = engage.Engage(
+        {
+            "t": {
+                "vendor": "salesforce",
+                "access_token": "x",
+                "instance_url": "http://127.0.0.1:8123",
+                "transport": {"connect_timeout": 3, "timeout": 9},
+            }
+        },
+        http_transport=httpx.MockTransport(handler),
+    )
+    raw = eng.tenant("t").raw
+    assert raw.session.get("https://127.0.0.1:8123/x").status_code == 200
+    with pytest.raises(DisallowedHostError):
+        raw.session.get("https://other.example/x")
+    assert [url for url, _ in sent] == ["http://127.0.0.1:8123/x"]
+    assert sent[0][1]["connect"] == 3.0 and sent[0][1]["read"] == 9.0
 
 
 def test_soql_literals_escape_everything_that_could_end_them() -> None:
@@ -122,12 +126,27 @@ def test_limit_info_becomes_a_rate_observation() -> None:
     assert parse_limit_info(None) is None and parse_limit_info("nonsense") is None
 
 
-def _response(status: int, body: bytes) -> requests.Response:
-    response = requests.Response()
-    response.status_code = status
-    response._content = body
-    response.headers["Content-Type"] = "application/json"
-    return response
+def error_for(status: int, body: bytes, *, idempotent: bool) -> engage.VendorError:
+    """The error the tenant's transport raises for this answer, built by Salesforce's protocol."""
+    answer = httpx.MockTransport(
+        lambda _: httpx.Response(status, content=body, headers={"Content-Type": "application/json"})
+    )
+    http = HttpTransport(
+        protocol=api_protocol("refresh_token", 15000),
+        tenant="t",
+        base_url="https://acme.my.salesforce.com",
+        options=TransportOptions(max_attempts=1),
+        retry=RetryPolicy(TransportOptions(max_attempts=1)),
+        transport=answer,
+    )
+    with (
+        operation_scope(vendor="salesforce", tenant="t", operation="op", deadline_seconds=9),
+        pytest.raises(engage.VendorError) as caught,
+    ):
+        http.request("POST", "/services/data/v60.0/query", idempotent=idempotent)
+    http.close()
+    assert (caught.value.vendor, caught.value.tenant, caught.value.operation) == tuple(CTX.values())
+    return caught.value
 
 
 @pytest.mark.parametrize(
@@ -156,16 +175,14 @@ def _response(status: int, body: bytes) -> requests.Response:
     ],
 )
 def test_error_codes(status: int, code: str, message: str, kind: type, retryable: bool) -> None:
-    import json
-
     body = json.dumps([{"message": message, "errorCode": code, "fields": ["Email"]}]).encode()
-    error = error_for(_response(status, body), CTX, idempotent=True)
+    error = error_for(status, body, idempotent=True)
     assert type(error) is kind and error.retryable is retryable and error.code == code
     assert "\n" not in str(error) and "SELECT" not in str(error)
 
 
 def test_an_error_without_a_json_body() -> None:
-    error = error_for(_response(502, b"<html>bad gateway</html>"), CTX, idempotent=False)
+    error = error_for(502, b"<html>bad gateway</html>", idempotent=False)
     assert isinstance(error, engage.UnavailableError) and error.ambiguous and not error.retryable
     assert "html" not in str(error)
 
@@ -175,9 +192,8 @@ def test_every_operation_is_declared() -> None:
 
 
 def test_raw_is_the_vendor_payload_untouched() -> None:
-    from engage_salesforce import _mapping as mapping
+    from engage_salesforce import _read as read
     from engage_salesforce import _wire as wire
-    from engage_salesforce._reads import parser
 
     row = {
         "attributes": {
@@ -191,6 +207,6 @@ def test_raw_is_the_vendor_payload_untouched() -> None:
         "LastModifiedDate": "2026-01-15T09:00:00.000+0000",
         "Custom__c": "kept",
     }
-    target = parser(wire.Person, mapping.target)(row)
+    target = read.parser(wire.Person, read.target)(row)
     assert target.raw == row  # not re-serialised: the vendor's own timestamp format survives
     assert target.raw["LastModifiedDate"] == "2026-01-15T09:00:00.000+0000"

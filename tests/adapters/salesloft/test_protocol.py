@@ -7,12 +7,12 @@ from typing import Any
 
 import httpx
 import pytest
-from engage_salesloft import _http
-from engage_salesloft._api import Params, Row, SalesloftApi
-from engage_salesloft._paging import keyset_fetch
+from engage_salesloft import _protocol
+from engage_salesloft._api import SalesloftApi
+from engage_salesloft._wire import Params, Row
 
 from engage import Pager
-from engage._transport import RateObservation
+from engage.transport import RateObservation
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -59,9 +59,7 @@ def _rows(stamps: list[int]) -> list[Row]:
 )
 def test_keyset_reads_every_row_once_despite_ties(stamps: list[int]) -> None:
     api = FakeApi(_rows(stamps))
-    fetch = keyset_fetch(
-        api, "/v2/x", [], field="updated_at", size=3, start=None, transform=lambda r: r
-    )
+    fetch = api.keyset("/v2/x", [], field="updated_at", size=3, start=None, transform=lambda r: r)
     seen = [row["id"] for row in Pager(fetch)]
     assert sorted(seen) == list(range(1, len(stamps) + 1))
     assert len(seen) == len(set(seen))
@@ -71,9 +69,7 @@ def test_keyset_reads_every_row_once_despite_ties(stamps: list[int]) -> None:
 def test_keyset_starts_at_updated_since_inclusive() -> None:
     api = FakeApi(_rows([0, 1, 2, 3]))
     start = T0 + timedelta(seconds=2)
-    fetch = keyset_fetch(
-        api, "/v2/x", [], field="updated_at", size=3, start=start, transform=lambda r: r
-    )
+    fetch = api.keyset("/v2/x", [], field="updated_at", size=3, start=start, transform=lambda r: r)
     assert [row["id"] for row in Pager(fetch)] == [3, 4]
     assert api.queries[0]["sort_direction"] == ["ASC"]
 
@@ -96,13 +92,13 @@ def test_ids_are_fetched_a_hundred_at_a_time() -> None:
 def test_request_cost_follows_the_page_bands(page: int | None, cost: int) -> None:
     params = {} if page is None else {"page": str(page)}
     request = httpx.Request("GET", "https://api.salesloft.com/v2/people", params=params)
-    assert _http.request_cost(request) == cost
+    assert _protocol.request_cost(request) == cost
 
 
 def test_rate_headers_are_observed() -> None:
     response = httpx.Response(200, headers={"x-ratelimit-remaining-minute": "42"})
-    assert _http.observe_rate(response) == RateObservation(remaining=42, limit=600)
-    assert _http.observe_rate(httpx.Response(200)) is None
+    assert _protocol.observe_rate(response) == RateObservation(remaining=42, limit=600)
+    assert _protocol.observe_rate(httpx.Response(200)) is None
 
 
 def _error(status: int, body: Any) -> httpx.Response:
@@ -110,11 +106,11 @@ def _error(status: int, body: Any) -> httpx.Response:
 
 
 def test_error_bodies() -> None:
-    details = _http.parse_error(_error(422, {"errors": {"email_address": ["is invalid"]}}))
+    details = _protocol.parse_error(_error(422, {"errors": {"email_address": ["is invalid"]}}))
     assert details.fields == {"email_address": ["is invalid"]}
-    assert _http.parse_error(_error(404, {"error": "Not Found"})).message == "Not Found"
+    assert _protocol.parse_error(_error(404, {"error": "Not Found"})).message == "Not Found"
     with pytest.raises(ValueError, match="not a Salesloft error body"):
-        _http.parse_error(_error(500, {"unexpected": True}))
+        _protocol.parse_error(_error(500, {"unexpected": True}))
 
 
 def test_settings_need_one_credential() -> None:
@@ -126,6 +122,6 @@ def test_settings_need_one_credential() -> None:
         SalesloftSettings(api_key="k", client_id="c", client_secret="s")
     oauth = SalesloftSettings(client_id="c", client_secret="s", refresh_token="r")
     assert oauth.token_url == "https://accounts.salesloft.com/oauth/token"
-    assert _http.pacing_scope(SalesloftSettings(api_key="k", team_id="9"), "t") == (
+    assert _protocol.pacing_scope(SalesloftSettings(api_key="k", team_id="9"), "t") == (
         "salesloft:team:9"
     )

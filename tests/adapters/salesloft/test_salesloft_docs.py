@@ -1,4 +1,5 @@
-"""docs/vendors/salesloft.md agrees with the code: operations, field mapping, value tables."""
+"""docs/vendors/salesloft.md agrees with the code: operations, field mapping, value tables,
+modules."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import engage_salesloft
 import pytest
 from engage_salesloft import ALTERNATIVES, SalesloftAdapter
-from engage_salesloft import _mapping as m
+from engage_salesloft import _read as m
 
 from engage import Capability, Record
 
@@ -173,3 +175,9 @@ def test_every_mapped_field_is_documented() -> None:
 def test_activity_type_table_matches_the_code() -> None:
     rows = _table("Activity types")
     assert dict(rows) == {t: k.value for t, k in m.ACTIVITY_KINDS.items()}
+
+
+def test_code_table_names_every_module() -> None:
+    documented = {row[0].strip("`") for row in _table("## Code")}
+    package = Path(engage_salesloft.__file__).parent
+    assert documented == {path.name for path in package.glob("*.py")}

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engage_salesloft import _mapping as m
+from engage_salesloft import _read as m
 
 from engage import Activity, Enrollment, Record, Sequence, Step, Target, Task
 

@@ -1,0 +1,43 @@
+"""Activities: the activity feed (/v2/activity_histories) to read, calls and notes to log."""
+
+from __future__ import annotations
+
+from engage import Activity, ActivityQuery, CallInput, NoteInput
+
+from . import _read as r
+from . import _write as w
+from ._api import Fetch, SalesloftApi, per_page
+from ._wire import Row
+
+
+class ActivityOperations:
+    def __init__(self, api: SalesloftApi) -> None:
+        self.api = api
+
+    def fetch(self, query: ActivityQuery) -> Fetch[Activity]:
+        """The feed in the order things happened, keyed on ``occurred_at`` (the neutral
+        window is about when things happened, not when the feed entry last changed)."""
+        params = w.history_params(query, self.api.guid_or_none(query.owner_id))
+
+        def transform(rows: list[Row]) -> list[Activity]:
+            # The feed names users by guid; owner_id is a user id everywhere else.
+            users = self.api.ids_by_guid(str(row.get("user_guid") or "") for row in rows)
+            return [r.history_activity(row, users) for row in rows]
+
+        return self.api.keyset(
+            "/v2/activity_histories",
+            params,
+            field="occurred_at",
+            size=per_page(query.page_size),
+            start=query.since,
+            transform=transform,
+        )
+
+    def log_call(self, data: CallInput) -> Activity:
+        w.check_call(data)  # refused before the owner's guid is looked up
+        payload = w.call_payload(data, self.api.guid_or_none(data.owner_id))
+        return r.call_activity(self.api.write("POST", "/v2/activities/calls", payload))
+
+    def log_note(self, data: NoteInput) -> Activity:
+        payload = w.note_payload(data, self.api.guid_or_none(data.owner_id))
+        return r.note_activity(self.api.write("POST", "/v2/notes", payload))

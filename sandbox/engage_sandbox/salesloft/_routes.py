@@ -1,0 +1,19 @@
+"""The route table: ``POST /oauth/token``, then each area's ``/v2`` routes (``_routes_<area>``)."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from . import _routes_activity, _routes_cadences, _routes_notes_users, _routes_people, _routes_tasks
+from ._auth import token_route
+from ._state import Emulator
+
+AREAS = (_routes_people, _routes_cadences, _routes_tasks, _routes_activity, _routes_notes_users)
+
+
+def make_routes(emu: Emulator, codes: dict[str, int]) -> list[BaseRoute]:
+    """Every route, in matching order; ``codes`` maps each demo OAuth code to its user."""
+    routes: list[BaseRoute] = [token_route(emu.kit.tokens, emu.options.clock.now, codes)]
+    for module in AREAS:
+        routes.extend(module.routes(emu))
+    return routes

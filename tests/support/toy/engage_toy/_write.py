@@ -1,0 +1,39 @@
+"""Neutral input or query -> toy request: pure functions, no I/O.
+
+What the vendor cannot store or filter by is refused with ``InputError``,
+never silently dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engage import InputError, TargetInput, TargetQuery, TaskQuery
+
+PERSON_FIELDS = ("email", "first_name", "last_name")
+DEFAULT_PAGE_SIZE = 10
+
+
+def new_person(data: TargetInput) -> dict[str, Any]:
+    unsupported = sorted(
+        name
+        for name, value in data.model_dump(exclude=set(PERSON_FIELDS)).items()
+        if value not in (None, {})
+    )
+    if unsupported:
+        raise InputError(f"the toy vendor cannot store {', '.join(unsupported)}")
+    return data.model_dump(include=set(PERSON_FIELDS))
+
+
+def people_params(query: TargetQuery) -> dict[str, Any]:
+    refuse_filters(query)
+    return {"limit": query.page_size or DEFAULT_PAGE_SIZE}
+
+
+def email_params(email: str) -> dict[str, Any]:
+    return {"email": email}
+
+
+def refuse_filters(query: TargetQuery | TaskQuery) -> None:
+    if filters := query.active_filters():
+        raise InputError(f"the toy vendor cannot filter by {', '.join(sorted(filters))}")
