@@ -100,7 +100,12 @@ def _install_hint(name: str, requirement: str) -> typer.Typer:
 
     @hint.callback(invoke_without_command=True, context_settings={"ignore_unknown_options": True})
     def missing(extra: Annotated[list[str] | None, typer.Argument(hidden=True)] = None) -> None:
-        err.print(f'error: "engage {name}" comes with another package: pip install "{requirement}"')
+        # escape: rich would read "[all,sandbox]" as markup and drop it
+        err.print(
+            escape(
+                f'error: "engage {name}" comes with another package: pip install "{requirement}"'
+            )
+        )
         raise typer.Exit(2)
 
     return hint

@@ -1,12 +1,25 @@
 """What the vendor last said about a budget, kept where every process can see it.
 
-The vendor's own count (``remaining`` until ``reset_at``) is the truth: it
-also counts the other integrations on the budget. Each request spends from
-that count *before* it is sent, atomically, so processes sharing a budget never
-overspend it together; each answer brings a fresh count, and within one window
-the lower of the kept and the reported count wins (an answer can be older than
-requests already spent). ``memory://`` keeps it in this process; ``redis://``
-in Redis, shared by every process and machine on the same URL.
+The vendor's own count (``remaining`` until ``reset_at``) is the truth: it also
+counts the other integrations on the budget. Each request spends from that
+count *before* it is sent, atomically, so processes sharing a budget never
+overspend it together. Three things make an answer's count hard to trust, and
+each has a rule here:
+
+- **In-flight requests.** An answer counts the requests the vendor had seen
+  when it answered, not those sent since. Every spend takes a *ticket* (a
+  counter of all spends on the scope, never reset), and an answer's count is
+  lowered by the spends after its own ticket; within a window the lower
+  estimate wins.
+- **Late answers.** An answer whose window is already over, or older than the
+  kept one, is ignored instead of resetting the count.
+- **A new window.** When the kept window ends the vendor's count restarts at
+  its limit (when an answer told it); requests spend from that guess until the
+  new window's first answer corrects it, so no burst goes out unpaced.
+
+``memory://`` keeps the state in this process; ``redis://`` in one Redis hash
+per scope, updated by Lua scripts, shared by every process and machine on the
+same URL. Both follow the same rules (a test runs them side by side).
 """
 
 from __future__ import annotations
@@ -27,105 +40,168 @@ class RateObservation:
 
 # How far apart two reset times may be and still name the same window.
 SAME_WINDOW = 1.0
+# With a count spent and no reset time to wait for, one request a second asks.
+PROBE_EVERY = 1.0
+
+
+@dataclass(frozen=True)
+class Spend:
+    """``wait``: ``None`` when no count is known (the pacer's own count decides),
+    ``0.0`` when spent (go now), else seconds until the vendor's window resets.
+    ``ticket`` identifies the spend for the answer's :meth:`BudgetState.record`."""
+
+    wait: float | None
+    ticket: int | None = None
 
 
 class BudgetState(Protocol):
-    def record(self, scope: str, observation: RateObservation, now: float) -> None: ...
+    def spend(self, scope: str, cost: int, now: float) -> Spend: ...
 
-    def spend(self, scope: str, cost: int, now: float) -> float | None:
-        """``None``: no usable count (our own count decides); ``0.0``: spent, go now;
-        a positive number: seconds until the vendor's window resets."""
-        ...
+    def record(
+        self, scope: str, observation: RateObservation, now: float, ticket: int | None = None
+    ) -> None: ...
 
 
-def _merge(
-    kept: tuple[int, float | None] | None, seen: RateObservation, now: float
-) -> tuple[int, float | None]:
+def _spend(state: dict[str, float], cost: int, now: float) -> Spend:
+    """Mirrored by ``_SPEND`` below; ``state`` holds remaining, reset_at, limit, spent, probe."""
+    spent = int(state.get("spent", 0))
+    if "reset_at" in state and now >= state["reset_at"]:
+        del state["reset_at"]  # the window is over: the vendor's count restarts
+        if "limit" in state:
+            state["remaining"] = state["limit"]
+        else:
+            state.pop("remaining", None)
+    if "remaining" not in state:
+        state["spent"] = spent + cost
+        return Spend(None, spent + cost)
+    if state["remaining"] >= cost:
+        state["remaining"] -= cost
+        state["spent"] = spent + cost
+        return Spend(0.0, spent + cost)
+    if "reset_at" in state:
+        return Spend(state["reset_at"] - now)
+    if now >= state.get("probe", 0.0):
+        state["probe"] = now + PROBE_EVERY  # spent, and no reset time known: one request asks
+        state["spent"] = spent + cost
+        return Spend(0.0, spent + cost)
+    return Spend(state["probe"] - now)
+
+
+def _record(state: dict[str, float], seen: RateObservation, now: float, ticket: int | None) -> None:
+    """Mirrored by ``_RECORD`` below."""
     assert seen.remaining is not None
-    if kept is None:
-        return seen.remaining, seen.reset_at
-    remaining, reset_at = kept
-    if reset_at is None or seen.reset_at is None:
-        return seen.remaining, seen.reset_at  # no window to compare: the newest count wins
-    if now >= reset_at or seen.reset_at > reset_at + SAME_WINDOW:
-        return seen.remaining, seen.reset_at  # the kept window is over, a new one began
-    # The same window: requests spent here may not be in the answer's count yet.
-    return min(remaining, seen.remaining), reset_at
+    if seen.limit is not None:
+        state["limit"] = seen.limit
+    if seen.reset_at is not None and seen.reset_at <= now:
+        return  # a late answer about a window that is already over
+    kept_reset = state.get("reset_at")
+    if kept_reset is not None and seen.reset_at is not None:
+        if seen.reset_at < kept_reset - SAME_WINDOW:
+            return  # an answer from an older window
+        new_window = seen.reset_at > kept_reset + SAME_WINDOW
+    else:
+        new_window = seen.reset_at is None  # no window to compare: the newest count wins
+    behind = int(state.get("spent", 0)) - ticket if ticket is not None else 0
+    estimate = max(0, seen.remaining - max(0, behind))
+    if "remaining" in state and not new_window:
+        estimate = min(int(state["remaining"]), estimate)
+    state["remaining"] = estimate
+    if seen.reset_at is not None:
+        state["reset_at"] = seen.reset_at
+    state.pop("probe", None)
 
 
 class MemoryBudgetState:
     def __init__(self) -> None:
-        self._kept: dict[str, tuple[int, float | None]] = {}
+        self._states: dict[str, dict[str, float]] = {}
         self._lock = threading.Lock()
 
-    def record(self, scope: str, observation: RateObservation, now: float) -> None:
+    def spend(self, scope: str, cost: int, now: float) -> Spend:
+        with self._lock:
+            return _spend(self._states.setdefault(scope, {}), cost, now)
+
+    def record(
+        self, scope: str, observation: RateObservation, now: float, ticket: int | None = None
+    ) -> None:
         if observation.remaining is None:
             return
         with self._lock:
-            self._kept[scope] = _merge(self._kept.get(scope), observation, now)
-
-    def spend(self, scope: str, cost: int, now: float) -> float | None:
-        with self._lock:
-            kept = self._kept.get(scope)
-            if kept is None:
-                return None
-            remaining, reset_at = kept
-            if reset_at is not None and now >= reset_at:
-                del self._kept[scope]
-                return None
-            if remaining >= cost:
-                self._kept[scope] = (remaining - cost, reset_at)
-                return 0.0
-            # Spent, and the vendor did not say until when: one request asks. A
-            # refusal costs nothing and its Retry-After is honoured by the retry.
-            return 0.0 if reset_at is None else reset_at - now
+            _record(self._states.setdefault(scope, {}), observation, now, ticket)
 
 
-# KEYS[1]: the scope's hash. ARGV: now, cost. Same rules as MemoryBudgetState.spend.
+# KEYS[1]: the scope's hash. ARGV: now, cost, probe interval. Returns {wait or '', ticket or ''}.
 _SPEND = """
-local remaining = redis.call('HGET', KEYS[1], 'remaining')
-if not remaining then return nil end
-local reset_at = redis.call('HGET', KEYS[1], 'reset_at')
+local key = KEYS[1]
 local now = tonumber(ARGV[1])
 local cost = tonumber(ARGV[2])
-if reset_at and now >= tonumber(reset_at) then
-  redis.call('DEL', KEYS[1])
-  return nil
+local spent = tonumber(redis.call('HGET', key, 'spent') or '0')
+local reset_at = tonumber(redis.call('HGET', key, 'reset_at'))
+if reset_at and now >= reset_at then
+  redis.call('HDEL', key, 'reset_at')
+  reset_at = nil
+  local limit = redis.call('HGET', key, 'limit')
+  if limit then redis.call('HSET', key, 'remaining', limit) else redis.call('HDEL', key, 'remaining') end
 end
-if tonumber(remaining) >= cost then
-  redis.call('HINCRBY', KEYS[1], 'remaining', -cost)
-  return '0'
+redis.call('EXPIRE', key, 86400)
+local remaining = tonumber(redis.call('HGET', key, 'remaining'))
+if not remaining then
+  redis.call('HSET', key, 'spent', spent + cost)
+  return {'', tostring(spent + cost)}
 end
-if not reset_at then return '0' end
-return tostring(tonumber(reset_at) - now)
+if remaining >= cost then
+  redis.call('HSET', key, 'remaining', remaining - cost, 'spent', spent + cost)
+  return {'0', tostring(spent + cost)}
+end
+if reset_at then return {tostring(reset_at - now), ''} end
+local probe = tonumber(redis.call('HGET', key, 'probe') or '0')
+if now >= probe then
+  redis.call('HSET', key, 'probe', now + tonumber(ARGV[3]), 'spent', spent + cost)
+  return {'0', tostring(spent + cost)}
+end
+return {tostring(probe - now), ''}
 """
 
-# KEYS[1]: the scope's hash. ARGV: now, remaining, reset_at ('' if unknown), same-window slack.
+# KEYS[1]: the scope's hash. ARGV: now, remaining, reset_at, limit, ticket ('' when
+# unknown), same-window slack.
 _RECORD = """
+local key = KEYS[1]
 local now = tonumber(ARGV[1])
 local seen = tonumber(ARGV[2])
 local seen_reset = tonumber(ARGV[3])
-local kept = redis.call('HGET', KEYS[1], 'remaining')
-local kept_reset = tonumber(redis.call('HGET', KEYS[1], 'reset_at'))
-local replace = (not kept) or (not kept_reset) or (not seen_reset)
-  or now >= kept_reset or seen_reset > kept_reset + tonumber(ARGV[4])
-if replace then
-  redis.call('DEL', KEYS[1])
-  redis.call('HSET', KEYS[1], 'remaining', seen)
-  if seen_reset then redis.call('HSET', KEYS[1], 'reset_at', ARGV[3]) end
-elseif seen < tonumber(kept) then
-  redis.call('HSET', KEYS[1], 'remaining', seen)
+local seen_limit = tonumber(ARGV[4])
+local ticket = tonumber(ARGV[5])
+local slack = tonumber(ARGV[6])
+if seen_limit then redis.call('HSET', key, 'limit', seen_limit) end
+redis.call('EXPIRE', key, 86400)
+if seen_reset and seen_reset <= now then return 0 end
+local kept_reset = tonumber(redis.call('HGET', key, 'reset_at'))
+local new_window
+if kept_reset and seen_reset then
+  if seen_reset < kept_reset - slack then return 0 end
+  new_window = seen_reset > kept_reset + slack
+else
+  new_window = not seen_reset
 end
-redis.call('EXPIRE', KEYS[1], 86400)
+local behind = 0
+if ticket then behind = tonumber(redis.call('HGET', key, 'spent') or '0') - ticket end
+local estimate = math.max(0, seen - math.max(0, behind))
+local kept = tonumber(redis.call('HGET', key, 'remaining'))
+if kept and not new_window then estimate = math.min(kept, estimate) end
+redis.call('HSET', key, 'remaining', estimate)
+if seen_reset then redis.call('HSET', key, 'reset_at', ARGV[3]) end
+redis.call('HDEL', key, 'probe')
 return 1
 """
+
+
+def _optional(value: float | None) -> str:
+    return "" if value is None else repr(value)
 
 
 class RedisBudgetState:
     """The vendor's count in a Redis hash per scope, spent and updated by Lua scripts."""
 
     def __init__(self, client: Any, prefix: str = "engage:budget:") -> None:
-        self._redis = client
         self._prefix = prefix
         self._spend = client.register_script(_SPEND)
         self._record = client.register_script(_RECORD)
@@ -136,19 +212,21 @@ class RedisBudgetState:
 
         return cls(redis.Redis.from_url(url))
 
-    def record(self, scope: str, observation: RateObservation, now: float) -> None:
+    def spend(self, scope: str, cost: int, now: float) -> Spend:
+        wait, ticket = (
+            v.decode() if isinstance(v, bytes) else str(v)
+            for v in self._spend(keys=[self._prefix + scope], args=[repr(now), cost, PROBE_EVERY])
+        )
+        return Spend(float(wait) if wait else None, int(ticket) if ticket else None)
+
+    def record(
+        self, scope: str, observation: RateObservation, now: float, ticket: int | None = None
+    ) -> None:
         if observation.remaining is None:
             return
-        reset = "" if observation.reset_at is None else repr(observation.reset_at)
-        self._record(
-            keys=[self._prefix + scope], args=[repr(now), observation.remaining, reset, SAME_WINDOW]
-        )
-
-    def spend(self, scope: str, cost: int, now: float) -> float | None:
-        answer = self._spend(keys=[self._prefix + scope], args=[repr(now), cost])
-        if answer is None:
-            return None
-        return float(answer.decode() if isinstance(answer, bytes) else answer)
+        args = [repr(now), observation.remaining, _optional(observation.reset_at)]
+        args += [_optional(observation.limit), _optional(ticket), SAME_WINDOW]
+        self._record(keys=[self._prefix + scope], args=args)
 
 
 def budget_state_for(storage_uri: str) -> BudgetState:

@@ -10,6 +10,7 @@ other integrations that share the budget.
 
 from __future__ import annotations
 
+import contextvars
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,11 @@ from limits import RateLimitItemPerSecond, storage, strategies
 from ..errors import RateLimitError
 from ._budget import RateObservation, budget_state_for
 from ._scope import current_scope
+
+# The last spend's ticket in this thread or task, for the answer that follows it.
+_last_ticket: contextvars.ContextVar[tuple[str, int] | None] = contextvars.ContextVar(
+    "engage_budget_ticket", default=None
+)
 
 
 @dataclass(frozen=True)
@@ -75,12 +81,17 @@ class BudgetPacer:
         self.waited = 0.0
 
     def observe(self, scope: str, observation: RateObservation) -> None:
-        self._vendor_count.record(scope, observation, self._clock())
+        last = _last_ticket.get()
+        ticket = last[1] if last is not None and last[0] == scope else None
+        self._vendor_count.record(scope, observation, self._clock(), ticket)
 
     def _server_says(self, scope: str, cost: int, now: float) -> float | None:
         """What the vendor's own count says: ``None`` when it said nothing usable (our
         count decides), ``0.0`` to go now (spent from its count), else seconds to wait."""
-        return self._vendor_count.spend(scope, cost, now)
+        spend = self._vendor_count.spend(scope, cost, now)
+        if spend.ticket is not None:
+            _last_ticket.set((scope, spend.ticket))
+        return spend.wait
 
     def acquire(self, scope: str, rule: PacingRule, cost: int = 1) -> float:
         cost = max(1, min(cost, rule.limit))
