@@ -8,6 +8,7 @@ import pytest
 
 from engage import RateLimitError
 from engage._transport import BudgetPacer, PacingRule, RateObservation
+from engage._transport._budget import BudgetState, MemoryBudgetState, RedisBudgetState
 from engage._transport._scope import operation_scope
 
 
@@ -85,3 +86,68 @@ def test_budget_shared_across_processes_through_redis(redis_url: str) -> None:
         pytest.raises(RateLimitError),
     ):
         two.acquire(scope, rule)
+
+
+# The vendor-count rules, run on both stores side by side (the Lua scripts mirror
+# the Python): in-flight spends, late answers, a new window.
+
+
+@pytest.fixture(params=["memory", "redis"])
+def vendor_count(request: pytest.FixtureRequest) -> BudgetState:
+    if request.param == "memory":
+        return MemoryBudgetState()
+    return RedisBudgetState.from_url(request.getfixturevalue("redis_url"))
+
+
+def _scope() -> str:
+    return f"scope-{time.monotonic_ns()}"
+
+
+def test_nothing_known_leaves_pacing_to_our_own_count(vendor_count: BudgetState) -> None:
+    assert vendor_count.spend(_scope(), 1, 100.0).wait is None
+
+
+def test_an_answer_is_lowered_by_the_spends_it_cannot_have_seen(vendor_count: BudgetState) -> None:
+    scope, now = _scope(), 1000.0
+    tickets = [vendor_count.spend(scope, 1, now).ticket for _ in range(3)]  # nothing known yet
+    assert None not in tickets
+    # The first request's answer: the vendor had seen it alone (10 - 1), but two
+    # more were already on their way, so 7 are left, not 9.
+    vendor_count.record(scope, RateObservation(remaining=9, reset_at=now + 60), now, tickets[0])
+    spends = [vendor_count.spend(scope, 1, now).wait for _ in range(8)]
+    assert spends == [0.0] * 7 + [pytest.approx(60.0)]
+
+
+def test_another_integration_spending_lowers_the_count(vendor_count: BudgetState) -> None:
+    scope, now = _scope(), 1000.0
+    vendor_count.record(scope, RateObservation(remaining=10, reset_at=now + 60), now)
+    ticket = vendor_count.spend(scope, 1, now).ticket
+    vendor_count.record(scope, RateObservation(remaining=2, reset_at=now + 60), now, ticket)
+    assert [vendor_count.spend(scope, 1, now).wait for _ in range(3)] == [0.0, 0.0, 60.0]
+
+
+def test_late_answers_do_not_reset_the_count(vendor_count: BudgetState) -> None:
+    scope, now = _scope(), 1000.0
+    vendor_count.record(scope, RateObservation(remaining=1, reset_at=now + 60), now)
+    # From a window already over, and from an older window than the kept one.
+    vendor_count.record(scope, RateObservation(remaining=50, reset_at=now - 1), now)
+    vendor_count.record(scope, RateObservation(remaining=50, reset_at=now + 30), now)
+    assert [vendor_count.spend(scope, 1, now).wait for _ in range(2)] == [0.0, 60.0]
+
+
+def test_a_new_window_answer_replaces_the_count(vendor_count: BudgetState) -> None:
+    scope, now = _scope(), 1000.0
+    vendor_count.record(scope, RateObservation(remaining=0, reset_at=now + 60), now)
+    vendor_count.record(scope, RateObservation(remaining=5, reset_at=now + 120), now)
+    assert [vendor_count.spend(scope, 1, now).wait for _ in range(6)][-2:] == [0.0, 60.0 * 2]
+
+
+def test_a_new_window_starts_from_the_vendors_limit(vendor_count: BudgetState) -> None:
+    scope, now = _scope(), 1000.0
+    vendor_count.record(scope, RateObservation(remaining=0, limit=3, reset_at=now + 2), now)
+    assert vendor_count.spend(scope, 1, now).wait == pytest.approx(2.0)
+    later = now + 2.5  # the window is over; the new one's first answer is not in yet
+    assert [vendor_count.spend(scope, 1, later).wait for _ in range(3)] == [0.0, 0.0, 0.0]
+    # Spent before any answer came: one request a second asks, the rest wait.
+    assert vendor_count.spend(scope, 1, later).wait == 0.0
+    assert vendor_count.spend(scope, 1, later + 0.25).wait == pytest.approx(0.75)
