@@ -9,6 +9,7 @@
 
 from ._async import AsyncEngage, AsyncPager, AsyncTenantClient
 from ._client import Engage, TenantClient
+from ._connect import Connection
 from ._transport import (
     FileTokenStore,
     MemoryTokenStore,
@@ -88,6 +89,7 @@ __all__ = [
     "Capability",
     "ConfigurationError",
     "ConflictError",
+    "Connection",
     "DisallowedHostError",
     "Engage",
     "EngageError",

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import pydantic
 
+from ._connect import Connection, check_redirect_uri
 from ._dispatch import Dispatcher
 from ._plugins import AdapterRegistry, make_plugin_manager
 from ._resources import Activities, Enrollments, Sequences, Targets, Tasks
@@ -23,6 +24,7 @@ from ._transport import (
     Pacer,
     RetryPolicy,
     TenantPacer,
+    TokenSet,
     TokenStore,
 )
 from ._transport._tokens import default_token_store_path
@@ -199,6 +201,68 @@ class Engage:
                 client = self._build(require_tenant(self._source, name))
                 self._clients[name] = client
             return client
+
+    def drop_tenant(self, name: str) -> bool:
+        """Close tenant ``name``'s client and forget it; the next :meth:`tenant` call
+        builds it again from the tenant source (call it when the tenant's
+        configuration changed). Answers whether a client was open."""
+        with self._lock:
+            client = self._clients.pop(name, None)
+        if client is not None:
+            client.close()
+        return client is not None
+
+    def forget_tokens(self, name: str) -> int:
+        """Delete every token set stored for tenant ``name`` (all its credentials) and
+        drop its client; answers how many were deleted. The tenant then needs a
+        configured refresh token or :meth:`connect` again."""
+        vendor = self.tenant(name).vendor
+        self.drop_tenant(name)
+        keys = self.token_store.keys(f"{vendor}:{name}:")
+        for key in keys:
+            self.token_store.delete(key)
+        return len(keys)
+
+    def replace_tokens(self, name: str, tokens: TokenSet) -> None:
+        """Store ``tokens`` as tenant ``name``'s current tokens (obtained elsewhere, e.g.
+        by the product's own OAuth flow) and drop its client so they are used next."""
+        if not isinstance(tokens, TokenSet):
+            raise InputError("replace_tokens needs an engage.TokenSet")
+        app = self.tenant(name).adapter.oauth_app()
+        try:
+            self.token_store.put(app.store_key, tokens)
+        finally:
+            app.grant.close()
+        self.drop_tenant(name)
+
+    def connect(
+        self,
+        name: str,
+        *,
+        redirect_uri: str,
+        scopes: Iterable[str] | None = None,
+        state: str | None = None,
+    ) -> Connection:
+        """Start connecting tenant ``name`` with the vendor's authorization-code flow.
+
+        Send the person who authorises the tenant to ``connection.authorize_url``;
+        when the vendor redirects them to ``redirect_uri``, pass that URL to
+        ``connection.complete(...)``: the tokens are stored where the tenant's
+        adapter reads them. ``scopes`` replaces the adapter's default scopes.
+        """
+        check_redirect_uri(redirect_uri)  # before anything is built or sent
+        if isinstance(scopes, str):
+            raise InputError("scopes must be a list of scope names, not one string")
+        app = self.tenant(name).adapter.oauth_app()
+        return Connection(
+            name,
+            app,
+            redirect_uri=redirect_uri,
+            store=self.token_store,
+            scopes=None if scopes is None else tuple(scopes),
+            state=state,
+            on_connected=lambda: self.drop_tenant(name),
+        )
 
     def _build(self, config: TenantConfig) -> TenantClient:
         adapter_cls = self._registry.get(config.vendor)

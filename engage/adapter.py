@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -52,6 +52,9 @@ from .models import (
 )
 from .pagination import Pager
 from .queries import ActivityQuery, EnrollmentQuery, SequenceQuery, TargetQuery, TaskQuery
+
+if TYPE_CHECKING:
+    from ._connect import OAuthApp
 
 __all__ = ["Adapter", "Capability", "TenantContext", "VendorSettings"]
 
@@ -209,6 +212,16 @@ class Adapter:
     def unsupported(self, capability: Capability) -> UnsupportedOperationError:
         return UnsupportedOperationError(
             self.vendor, capability.value, self.alternatives.get(capability)
+        )
+
+    def oauth_app(self) -> OAuthApp:
+        """The tenant's OAuth app, for :meth:`engage.Engage.connect` (the
+        authorization-code flow). Vendors signed in by API keys or passwords
+        do not override it."""
+        raise UnsupportedOperationError(
+            self.vendor,
+            "connect",
+            "configure the tenant's credentials (an API key, a password or a refresh token)",
         )
 
     # --- targets ---

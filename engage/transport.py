@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import httpx
 from pydantic import SecretStr
 
+from ._connect import OAuthApp
 from ._paginators import KeysetPaginator, LinkPaginator, PageNumberPaginator
 from ._transport import (
     REDACTED,
@@ -71,6 +72,7 @@ __all__ = [
     "KeysetPaginator",
     "LinkPaginator",
     "OAuth2RefreshGrant",
+    "OAuthApp",
     "OperationScope",
     "PacingRule",
     "Page",
@@ -86,6 +88,7 @@ __all__ = [
     "encode_cursor",
     "error_class_for",
     "new_client",
+    "oauth_app",
     "oauth_refresh_auth",
     "open_http",
     "operation_scope",
@@ -186,6 +189,50 @@ def oauth_refresh_auth(
         extra=extra,
     )
     return RefreshingAuth(context.token_store, key, grant)
+
+
+def oauth_app(
+    context: TenantContext,
+    *,
+    vendor: str,
+    authorize_url: str,
+    token_url: str,
+    client_id: str,
+    client_secret: SecretStr,
+    refresh_token: SecretStr | None = None,
+    access_token: SecretStr | None = None,
+    scopes: tuple[str, ...] = (),
+    extra: dict[str, str] | None = None,
+) -> OAuthApp:
+    """The tenant's OAuth app, for :meth:`engage.Engage.connect` (return it from
+    :meth:`engage.Adapter.oauth_app`).
+
+    Give the same credentials as to :func:`oauth_refresh_auth`: the connected
+    tokens are stored under the key that auth reads.
+    """
+    key = token_store_key(
+        context,
+        vendor=vendor,
+        client_id=client_id,
+        token_url=token_url,
+        configured=refresh_token or access_token,
+    )
+    grant = OAuth2RefreshGrant(
+        vendor=vendor,
+        token_url=token_url,
+        client_id=client_id,
+        client_secret=client_secret,
+        http=new_client(context.options, transport=context.http_transport),
+        extra=extra,
+    )
+    return OAuthApp(
+        vendor=vendor,
+        authorize_url=authorize_url,
+        client_id=client_id,
+        store_key=key,
+        grant=grant,
+        scopes=scopes,
+    )
 
 
 def requests_session(

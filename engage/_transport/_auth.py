@@ -179,7 +179,7 @@ class OAuth2RefreshGrant:
                 "no refresh token: configure one or connect the tenant first",
                 vendor=self.vendor,
             )
-        status, body, failure = self._exchange(refresh)
+        status, body, failure = self._exchange("refresh_token", refresh_token=refresh)
         if failure is not None:
             # The vendor may have rotated the token before the answer was lost.
             raise AuthError(
@@ -193,19 +193,52 @@ class OAuth2RefreshGrant:
             )
         return self._token_set(body, refresh)
 
-    def _exchange(self, refresh: SecretStr) -> tuple[int, Any, str | None]:
-        """POST the refresh grant; answers (status, parsed body or None, failure or None).
+    def authorization_code(self, code: str, redirect_uri: str) -> TokenSet:
+        """The ``grant_type=authorization_code`` call (connecting a tenant); its tokens."""
+        status, body, failure = self._exchange(
+            "authorization_code", code=SecretStr(code), redirect_uri=redirect_uri
+        )
+        if failure is not None:
+            # A code is single-use and short-lived: whether or not the vendor spent
+            # it, the way on is a new consent, never a blind retry.
+            raise AuthError(
+                f"the code exchange got no answer ({failure}); connect the tenant again",
+                vendor=self.vendor,
+            )
+        if status != 200:
+            code_name = _oauth_error(status, body)
+            raise AuthError(
+                f"the code exchange was refused ({code_name})",
+                vendor=self.vendor,
+                status=status,
+                code=code_name,
+            )
+        tokens = self._token_set(body, None)
+        if tokens.refresh_token is None:
+            raise AuthError(
+                "the code exchange answered no refresh_token (does the app ask for offline"
+                " access, e.g. Salesforce's refresh_token scope?)",
+                vendor=self.vendor,
+                status=200,
+            )
+        return tokens
 
-        The form holds the refresh token and client secret, so it lives only in
-        this frame, and nothing raised here escapes with this frame in its
-        traceback (error trackers capture frame locals).
+    def _exchange(self, grant_type: str, **fields: SecretStr | str) -> tuple[int, Any, str | None]:
+        """POST one grant; answers (status, parsed body or None, failure or None).
+
+        The form holds the refresh token (or code) and client secret, so it lives
+        only in this frame, and nothing raised here escapes with this frame in
+        its traceback (error trackers capture frame locals).
         """
         try:
             response = self._http.post(
                 self.token_url,
                 data={
-                    "grant_type": "refresh_token",
-                    "refresh_token": refresh.get_secret_value(),
+                    "grant_type": grant_type,
+                    **{
+                        k: v.get_secret_value() if isinstance(v, SecretStr) else v
+                        for k, v in fields.items()
+                    },
                     "client_id": self.client_id,
                     "client_secret": self._client_secret.get_secret_value(),
                     **self._extra,
@@ -219,7 +252,7 @@ class OAuth2RefreshGrant:
             body = None
         return response.status_code, body, None
 
-    def _token_set(self, body: Any, refresh: SecretStr) -> TokenSet:
+    def _token_set(self, body: Any, refresh: SecretStr | None) -> TokenSet:
         problem = None
         if not isinstance(body, dict):
             problem = "the answer is not a JSON object"
@@ -244,7 +277,7 @@ class OAuth2RefreshGrant:
                     if isinstance(body.get("instance_url"), str)
                     else None,
                 )
-        raise AuthError(f"token refresh answer unusable: {problem}", vendor=self.vendor, status=200)
+        raise AuthError(f"token answer unusable: {problem}", vendor=self.vendor, status=200)
 
     def close(self) -> None:
         self._http.close()

@@ -5,6 +5,8 @@ Each emulator is a Starlette app made by its registered :class:`SandboxVendor`
 and served on 127.0.0.1 by :class:`SandboxServer`. They share a fixed clock,
 deterministic demo data, fault injection (``/_sandbox/faults``) and a
 cost-based rate limiter, so recordings made against them are byte-identical.
+Each also answers the OAuth 2.0 authorization-code flow, approving at once for
+its demo user (:class:`AuthorizationCodes`, ``SandboxKit.codes``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,13 @@ from typing import Any
 from starlette.applications import Starlette
 
 from ._app import SandboxKit, SandboxOptions, SandboxStats, build_sandbox_app
+from ._authcodes import (
+    CODE_TTL,
+    AuthorizationCodes,
+    AuthorizationGrant,
+    CodeProblem,
+    CodeRefusedError,
+)
 from ._clock import DEFAULT_EPOCH, SandboxClock
 from ._faults import FaultInjector, FaultRule
 from ._ratelimit import Charge, CostWindowLimiter
@@ -33,8 +42,13 @@ def serve(vendor: str, *, port: int = 0, options: SandboxOptions | None = None) 
 
 
 __all__ = [
+    "CODE_TTL",
     "DEFAULT_EPOCH",
+    "AuthorizationCodes",
+    "AuthorizationGrant",
     "Charge",
+    "CodeProblem",
+    "CodeRefusedError",
     "CostWindowLimiter",
     "FaultInjector",
     "FaultRule",

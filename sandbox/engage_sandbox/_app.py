@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ._authcodes import AuthorizationCodes
 from ._clock import SandboxClock
 from ._faults import ErrorBody, FaultInjector, FaultMiddleware, FaultRule
 from ._tokens import TokenRegistry
@@ -80,22 +81,33 @@ class SandboxStats:
 
 @dataclass
 class SandboxKit:
-    """The shared machinery one emulator instance runs with (``app.state.kit``)."""
+    """The shared machinery one emulator instance runs with (``app.state.kit``).
+
+    ``codes`` holds the OAuth authorization codes of the emulator's authorize
+    endpoint, on the same clock and seed as the rest.
+    """
 
     vendor: str
     options: SandboxOptions
     tokens: TokenRegistry
     faults: FaultInjector = field(default_factory=FaultInjector)
     stats: SandboxStats = field(default_factory=SandboxStats)
+    codes: AuthorizationCodes = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.codes = AuthorizationCodes(
+            self.options.clock, seed=f"{self.vendor}:{self.options.seed}"
+        )
 
     @property
     def clock(self) -> SandboxClock:
         return self.options.clock
 
     def reset(self, reseed: Callable[[], None]) -> None:
-        """Back to the state of a fresh emulator: clock, tokens, data, faults, stats."""
+        """Back to the state of a fresh emulator: clock, tokens, codes, data, faults, stats."""
         self.clock.reset()
         self.tokens.reset()
+        self.codes.reset()
         reseed()
         self.faults.clear()
         self.stats.reset()

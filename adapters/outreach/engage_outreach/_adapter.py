@@ -33,6 +33,7 @@ from engage import (
     TaskQuery,
     TenantContext,
 )
+from engage.transport import OAuthApp
 
 from ._api import Session
 from ._ops_activities import ActivityOperations
@@ -41,6 +42,7 @@ from ._ops_sequences import SequenceOperations
 from ._ops_targets import TargetOperations
 from ._ops_tasks import ACTIONS as TASK_ACTIONS
 from ._ops_tasks import TaskOperations
+from ._protocol import connect_app
 from ._settings import OutreachSettings
 
 STATE_ACTIONS = ("finish", "pause", "resume")
@@ -77,6 +79,11 @@ class OutreachAdapter(Adapter):
 
     def close(self) -> None:
         self.session.close()
+
+    def oauth_app(self) -> OAuthApp:
+        settings = self.context.settings
+        assert isinstance(settings, OutreachSettings)
+        return connect_app(settings, self.context)
 
     def raw_client(self) -> Any:
         return self.session.http.client

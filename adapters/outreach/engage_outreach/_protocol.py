@@ -7,13 +7,15 @@ from typing import Any
 
 import httpx
 
-from engage import ConflictError, QuotaExhaustedError, TenantContext
+from engage import ConfigurationError, ConflictError, QuotaExhaustedError, TenantContext
 from engage.transport import (
     BearerAuth,
     ErrorDetails,
+    OAuthApp,
     PacingRule,
     RateObservation,
     VendorHttp,
+    oauth_app,
     oauth_refresh_auth,
     parse_epoch,
 )
@@ -100,6 +102,40 @@ def build_auth(settings: OutreachSettings, context: TenantContext) -> httpx.Auth
         client_secret=settings.client_secret,
         refresh_token=settings.refresh_token,
         access_token=settings.access_token,
+    )
+
+
+# What the adapter reads and writes, asked for when a tenant is connected.
+SCOPES = (
+    "prospects.all",
+    "sequences.read",
+    "sequenceStates.all",
+    "sequenceSteps.read",
+    "tasks.all",
+    "calls.all",
+    "prospectNotes.all",
+    "mailboxes.read",
+    "mailings.read",
+)
+
+
+def connect_app(settings: OutreachSettings, context: TenantContext) -> OAuthApp:
+    """The tenant's OAuth app, for connecting it (tokens land where ``build_auth`` reads)."""
+    if settings.client_id is None or settings.client_secret is None:
+        raise ConfigurationError(
+            f"tenant {context.tenant!r} has only an access_token; give client_id and"
+            " client_secret (the product's Outreach OAuth app) to connect it"
+        )
+    return oauth_app(
+        context,
+        vendor=VENDOR,
+        authorize_url=settings.oauth_authorize_url,
+        token_url=settings.oauth_token_url,
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        refresh_token=settings.refresh_token,
+        access_token=settings.access_token,
+        scopes=SCOPES,
     )
 
 

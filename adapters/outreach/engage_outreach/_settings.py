@@ -12,7 +12,8 @@ from engage import Secret, VendorSettings
 class OutreachSettings(VendorSettings):
     """OAuth2 client credentials with a refresh token, or a bare access token.
 
-    With ``client_id``/``client_secret``/``refresh_token`` the adapter refreshes
+    With ``client_id``/``client_secret`` and a ``refresh_token`` (configured, or
+    stored by connecting the tenant with ``Engage.connect``) the adapter refreshes
     the two-hour access tokens itself and keeps the rotated refresh token in the
     engage token store (key ``outreach:<tenant>``); an ``access_token`` given
     alongside seeds that store. An ``access_token`` alone is used as-is until it
@@ -35,8 +36,8 @@ class OutreachSettings(VendorSettings):
         oauth = self.client_id is not None or self.client_secret is not None
         if oauth and (self.client_id is None or self.client_secret is None):
             raise ValueError("client_id and client_secret go together")
-        if oauth and self.refresh_token is None and self.access_token is None:
-            raise ValueError("OAuth2 needs a refresh_token (or an access_token to start from)")
+        # An OAuth2 client alone is a tenant to connect (Engage.connect): its tokens
+        # then live in the token store.
         if not oauth and self.access_token is None:
             raise ValueError("give client_id, client_secret and refresh_token, or an access_token")
         if not 1 <= self.page_size <= 1000:
@@ -50,3 +51,7 @@ class OutreachSettings(VendorSettings):
     @property
     def oauth_token_url(self) -> str:
         return self.token_url or f"{self.api_root}/oauth/token"
+
+    @property
+    def oauth_authorize_url(self) -> str:
+        return f"{self.api_root}/oauth/authorize"

@@ -38,6 +38,7 @@ from engage import (
 )
 from engage import Sequence as SequenceRecord
 from engage.pagination import Page, Pager
+from engage.transport import OAuthApp, oauth_app
 
 from . import _protocol_soql as soql
 from . import _read as read
@@ -76,6 +77,26 @@ class SalesforceAdapter(engage.Adapter):
 
     def close(self) -> None:
         self.session.close()
+
+    def oauth_app(self) -> OAuthApp:
+        settings = self.session.settings
+        if settings.login_method != "refresh_token":
+            raise engage.ConfigurationError(
+                f"tenant {self.context.tenant!r} logs in by {settings.login_method}; give"
+                " client_id and client_secret (the product's connected app) to connect it"
+            )
+        assert settings.client_id
+        assert settings.client_secret
+        return oauth_app(
+            self.context,
+            vendor=self.vendor,
+            authorize_url=settings.authorize_url,
+            token_url=settings.token_url,
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            refresh_token=settings.refresh_token,
+            scopes=("api", "refresh_token"),
+        )
 
     def raw_client(self) -> Any:
         return self.session.client

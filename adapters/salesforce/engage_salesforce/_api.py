@@ -41,6 +41,7 @@ from engage import (
     AuthError,
     DisallowedHostError,
     InputError,
+    ReauthorizationRequired,
     TenantContext,
     VendorError,
 )
@@ -51,6 +52,7 @@ from engage.transport import (
     current_scope,
     open_http,
     requests_session,
+    token_store_key,
 )
 
 from . import _wire as wire
@@ -239,20 +241,40 @@ class SalesforceSession:
             session.close()
         return str(session_id), (s.instance_url or f"https://{instance}").rstrip("/")
 
+    def store_key(self) -> str:
+        """Where a connected tenant's tokens live (the configured refresh token is part
+        of the key, so configuring a new one starts afresh)."""
+        s = self.settings
+        assert s.client_id
+        return token_store_key(
+            self.context,
+            vendor=VENDOR,
+            client_id=s.client_id,
+            token_url=s.token_url,
+            configured=s.refresh_token,
+        )
+
     def _refresh_login(self) -> tuple[str, str]:
         s = self.settings
         assert s.client_id
         assert s.client_secret
-        assert s.refresh_token
+        refresh, stored_instance = s.refresh_token, None
+        if refresh is None:
+            stored = self.context.token_store.get(self.store_key())
+            if stored is None or stored.refresh_token is None:
+                raise ReauthorizationRequired(
+                    "no refresh token: configure one or connect the tenant first (Engage.connect)",
+                    vendor=VENDOR,
+                    tenant=self.context.tenant,
+                )
+            refresh, stored_instance = stored.refresh_token, stored.instance_url
         form = {
             "grant_type": "refresh_token",
             "client_id": s.client_id,
             "client_secret": s.client_secret.get_secret_value(),
-            "refresh_token": s.refresh_token.get_secret_value(),
+            "refresh_token": refresh.get_secret_value(),
         }
-        response = self.login.request(
-            "POST", f"{s.login_base}/services/oauth2/token", data=form, idempotent=True
-        )
+        response = self.login.request("POST", s.token_url, data=form, idempotent=True)
         try:
             body = response.json()
         except ValueError:
@@ -265,7 +287,7 @@ class SalesforceSession:
             )
         if found := _ORG.search(str(body.get("id", ""))):
             self.org_id = found.group(1)
-        instance = s.instance_url or str(body.get("instance_url", ""))
+        instance = s.instance_url or str(body.get("instance_url", "") or stored_instance or "")
         return str(body["access_token"]), instance.rstrip("/")
 
     # --- requests -------------------------------------------------------------------

@@ -17,7 +17,8 @@ _METHODS: dict[LoginMethod, tuple[str, ...]] = {
     "access_token": ("access_token", "instance_url"),
     "password": ("username", "password", "security_token"),
     "jwt": ("username", "consumer_key", "private_key|private_key_file"),
-    "refresh_token": ("client_id", "client_secret", "refresh_token"),
+    # The refresh token is configured, or stored by connecting the tenant (Engage.connect).
+    "refresh_token": ("client_id", "client_secret"),
 }
 # Fields that make a method "started" (so a half-filled one is reported, not ignored).
 _MARKERS: dict[LoginMethod, tuple[str, ...]] = {
@@ -84,7 +85,7 @@ class SalesforceSettings(VendorSettings):
             raise ValueError(
                 "no login method: give access_token + instance_url, username + password +"
                 " security_token, username + consumer_key + private_key (JWT), or client_id +"
-                " client_secret + refresh_token"
+                " client_secret (+ refresh_token, or connect the tenant)"
             )
         if len(started) > 1:
             raise ValueError(f"give exactly one login method, not {' and '.join(started)}")
@@ -106,3 +107,11 @@ class SalesforceSettings(VendorSettings):
     @property
     def login_base(self) -> str:
         return (self.login_url or f"https://{self.domain}.salesforce.com").rstrip("/")
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.login_base}/services/oauth2/token"
+
+    @property
+    def authorize_url(self) -> str:
+        return f"{self.login_base}/services/oauth2/authorize"

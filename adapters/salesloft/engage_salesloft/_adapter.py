@@ -38,13 +38,14 @@ from engage import (
     TenantContext,
     ValidationError,
 )
+from engage.transport import OAuthApp
 
 from . import _read as r
 from . import _write as w
 from ._api import MAX_PER_PAGE, Fetch, SalesloftApi, per_page
 from ._ops_activities import ActivityOperations
 from ._ops_tasks import TaskOperations
-from ._protocol import open_transport
+from ._protocol import connect_app, open_transport
 from ._settings import SalesloftSettings
 from ._wire import Row
 
@@ -98,6 +99,11 @@ class SalesloftAdapter(Adapter):
     def close(self) -> None:
         # Closes the auth too, and with OAuth2 its token client.
         self.http.close()
+
+    def oauth_app(self) -> OAuthApp:
+        settings = self.context.settings
+        assert isinstance(settings, SalesloftSettings)
+        return connect_app(settings, self.context)
 
     # --- targets -------------------------------------------------------------
     def get_target(self, target_id: str) -> Target:

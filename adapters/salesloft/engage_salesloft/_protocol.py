@@ -13,14 +13,16 @@ from typing import Any
 
 import httpx
 
-from engage import TenantContext
+from engage import ConfigurationError, TenantContext
 from engage.transport import (
     BearerAuth,
     ErrorDetails,
     HttpTransport,
+    OAuthApp,
     PacingRule,
     RateObservation,
     VendorHttp,
+    oauth_app,
     oauth_refresh_auth,
     open_http,
 )
@@ -108,6 +110,24 @@ def make_auth(settings: SalesloftSettings, context: TenantContext) -> httpx.Auth
     return oauth_refresh_auth(
         context,
         vendor=VENDOR,
+        token_url=settings.token_url,
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        refresh_token=settings.refresh_token,
+    )
+
+
+def connect_app(settings: SalesloftSettings, context: TenantContext) -> OAuthApp:
+    """The tenant's OAuth app, for connecting it (tokens land where ``make_auth`` reads)."""
+    if settings.client_id is None or settings.client_secret is None:
+        raise ConfigurationError(
+            f"tenant {context.tenant!r} signs in with an API key; give client_id and"
+            " client_secret (the product's Salesloft OAuth app) to connect it"
+        )
+    return oauth_app(
+        context,
+        vendor=VENDOR,
+        authorize_url=settings.oauth_authorize_url,
         token_url=settings.token_url,
         client_id=settings.client_id,
         client_secret=settings.client_secret,

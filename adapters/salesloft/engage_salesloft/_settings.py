@@ -14,7 +14,10 @@ DEFAULT_TOKEN_URL = "https://accounts.salesloft.com/oauth/token"
 
 
 class SalesloftSettings(VendorSettings):
-    """Either ``api_key`` or the OAuth2 trio (``client_id``, ``client_secret``, ``refresh_token``).
+    """Either ``api_key`` or an OAuth2 client (``client_id``, ``client_secret``).
+
+    With an OAuth2 client the tokens come from ``refresh_token`` or from
+    connecting the tenant (``Engage.connect``), and rotate in the token store.
 
     ``team_id`` is optional: Salesloft counts its 600-a-minute budget per team,
     so tenants that share a team should name it to share one pacing budget
@@ -28,6 +31,7 @@ class SalesloftSettings(VendorSettings):
     client_secret: Secret | None = None
     refresh_token: Secret | None = None
     token_url: str = DEFAULT_TOKEN_URL
+    authorize_url: str | None = None  # default: token_url's /oauth/authorize
     team_id: str | None = None
 
     @model_validator(mode="after")
@@ -40,3 +44,10 @@ class SalesloftSettings(VendorSettings):
         if oauth and (self.client_id is None or self.client_secret is None):
             raise ValueError("OAuth2 needs both client_id and client_secret")
         return self
+
+    @property
+    def oauth_authorize_url(self) -> str:
+        if self.authorize_url:
+            return self.authorize_url
+        root, _, _ = self.token_url.rstrip("/").rpartition("/")
+        return f"{root}/authorize"

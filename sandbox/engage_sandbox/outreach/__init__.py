@@ -18,7 +18,11 @@ Emulated, under ``/api/v2`` with ``application/vnd.api+json``:
   actions finish/pause/resume and every Task action of the reference (advance,
   deliver, markComplete, reassignOwner, reschedule, snooze, updateNote,
   updateOpportunityAssociation) with their ``actionParams[...]``;
-* ``POST /oauth/token`` (authorization code and rotating refresh tokens; the fixed
+* ``GET /oauth/authorize`` (approves at once for the demo user and redirects with a
+  single-use ``code`` that lives 10 minutes, and ``state``; grants the ``scope`` asked,
+  every scope when absent),
+* ``POST /oauth/token`` (authorization code, from ``/oauth/authorize`` or the reusable
+  ``DEMO_AUTH_CODE``, and rotating refresh tokens; the fixed
   ``DEMO_REFRESH_TOKEN`` is accepted on every start, for configured demo tenants),
   bearer-token checks (401), OAuth scopes (403), 10,000 requests per user per hour
   with ``X-RateLimit-*`` headers (429), scheduled maintenance (503 with an

@@ -1,11 +1,16 @@
-"""Outreach's OAuth 2.0: ``POST /oauth/token``, bearer-token checks and scopes.
+"""Outreach's OAuth 2.0: ``GET /oauth/authorize``, ``POST /oauth/token``, bearer-token
+checks and scopes.
 
 Access tokens live two hours, refresh tokens fourteen days, and every refresh
 hands out a new refresh token while spending the old one. Errors use the OAuth
 2.0 ``{"error", "error_description"}`` body rather than JSON:API, as token
-endpoints do. The authorization code is a fixed demo value that can be reused,
-because there is no browser consent step to mint fresh ones; likewise the fixed
-``DEMO_REFRESH_TOKEN`` is always accepted for the demo user. Every ``/api/v2``
+endpoints do. ``GET /oauth/authorize`` approves at once for the demo user and
+grants the scopes asked for (every scope when ``scope`` is absent); its codes
+are single-use, bound to the client and redirect URI and live 10 minutes
+(:mod:`engage_sandbox._authcodes`). The fixed demo code ``DEMO_AUTH_CODE``
+(with ``DEMO_REDIRECT_URI``) can also be reused, for clients with no browser
+step; likewise the fixed ``DEMO_REFRESH_TOKEN`` is always accepted for the
+demo user. Every ``/api/v2``
 request bears an access token (401 when missing, unknown or expired) whose
 scopes must cover the resource (``<plural>.read``/``.write``/``.all``, else 403).
 """
@@ -19,6 +24,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from .._authcodes import CodeRefusedError, authorize, found
 from .._tokens import IssuedToken, TokenStatus
 from ._errors import ApiError
 from ._state_schema import RESOURCES
@@ -102,6 +108,21 @@ async def _form(request: Request) -> dict[str, str]:
     return fields
 
 
+async def authorize_endpoint(request: Request) -> Response:
+    """The demo user approves the demo app at once (RFC 6749, 4.1.1 and 4.1.2)."""
+    rt: Runtime = request.app.state.outreach
+    answer = authorize(
+        rt.kit.codes,
+        request.query_params.multi_items(),
+        client_id=DEMO_CLIENT_ID,
+        subject=str(DEMO_USER_ID),
+        scope=lambda requested: " ".join((requested or "").split()) or all_scopes(),
+    )
+    if isinstance(answer, str):
+        return found(answer)
+    return _error(400, answer.error, answer.description)
+
+
 async def token_endpoint(request: Request) -> Response:
     rt: Runtime = request.app.state.outreach
     form = await _form(request)
@@ -114,9 +135,19 @@ async def token_endpoint(request: Request) -> Response:
         )
     grant = form.get("grant_type")
     if grant == "authorization_code":
-        if form.get("code") != DEMO_AUTH_CODE or form.get("redirect_uri") != DEMO_REDIRECT_URI:
-            return _error(400, "invalid_grant", _INVALID_GRANT)
-        token = rt.issue(str(DEMO_USER_ID), form.get("scope") or all_scopes())
+        code = form.get("code", "")
+        if code == DEMO_AUTH_CODE:
+            if form.get("redirect_uri") != DEMO_REDIRECT_URI:
+                return _error(400, "invalid_grant", _INVALID_GRANT)
+            token = rt.issue(str(DEMO_USER_ID), form.get("scope") or all_scopes())
+        else:
+            try:
+                granted = rt.kit.codes.redeem(
+                    code, client_id=DEMO_CLIENT_ID, redirect_uri=form.get("redirect_uri", "")
+                )
+            except CodeRefusedError:
+                return _error(400, "invalid_grant", _INVALID_GRANT)
+            token = rt.issue(granted.subject, granted.scope)
     elif grant == "refresh_token":
         presented = form.get("refresh_token", "")
         refreshed: IssuedToken | None

@@ -2,8 +2,12 @@
 
 Emulated:
 
-* Logins: ``POST /services/oauth2/token`` (grants ``password``,
-  ``urn:ietf:params:oauth:grant-type:jwt-bearer`` and ``refresh_token``) and the
+* Logins: ``GET /services/oauth2/authorize`` (the web server flow: approves at once
+  for the admin, redirects with a single-use ``code`` that lives 10 minutes, and
+  ``state``), ``POST /services/oauth2/token`` (grants ``authorization_code``,
+  ``password``, ``urn:ietf:params:oauth:grant-type:jwt-bearer`` and
+  ``refresh_token``; the code grant answers a refresh token when the scopes
+  include ``refresh_token``, the default ``api refresh_token`` does) and the
   SOAP ``login()`` call at ``/services/Soap/u/NN.N`` that simple-salesforce uses
   for username/password. Sessions last ``options.access_token_ttl`` seconds of
   sandbox time (2 h by default); an expired or unknown one answers 401
@@ -28,8 +32,9 @@ triggers and validation rules, the JWT signature check (no certificate), SOQL
 GROUP BY / child sub-queries / TYPEOF / WITH, and XML bodies.
 
 Demo credentials: ``DEMO_USERNAME`` with ``DEMO_PASSWORD + DEMO_SECURITY_TOKEN``,
-connected app ``DEMO_CLIENT_ID`` / ``DEMO_CLIENT_SECRET``, and the refresh token
-``DEMO_REFRESH_TOKEN`` of a user who already approved the app.
+connected app ``DEMO_CLIENT_ID`` / ``DEMO_CLIENT_SECRET`` (any absolute http(s)
+redirect URI), and the refresh token ``DEMO_REFRESH_TOKEN`` of a user who
+already approved the app.
 """
 
 from __future__ import annotations

@@ -1,11 +1,22 @@
 """Logins and sessions: the demo credentials, the OAuth 2.0 token endpoint, the SOAP
 ``login()`` call simple-salesforce uses, and the session check of every API call.
 
-Grants: ``password`` (password followed by the security token),
-``urn:ietf:params:oauth:grant-type:jwt-bearer`` and ``refresh_token``. For the
-JWT bearer grant the assertion's structure and its iss/sub/aud/exp claims are
-checked, but **not its RS256 signature**: the sandbox holds no certificate of
-the connected app. Refresh tokens do not rotate, as by default in Salesforce.
+Grants: ``authorization_code`` (the web server flow), ``password`` (password
+followed by the security token), ``urn:ietf:params:oauth:grant-type:jwt-bearer``
+and ``refresh_token``. For the JWT bearer grant the assertion's structure and
+its iss/sub/aud/exp claims are checked, but **not its RS256 signature**: the
+sandbox holds no certificate of the connected app. Refresh tokens do not
+rotate, as by default in Salesforce.
+
+``GET /services/oauth2/authorize`` approves the demo connected app at once for
+the admin (the user of ``DEMO_REFRESH_TOKEN``) and grants the scopes asked
+for, or the app's ``api refresh_token`` when ``scope`` is absent. Its codes
+are single-use, bound to the client and redirect URI and live 10 minutes
+(:mod:`engage_sandbox._authcodes`); any absolute http(s) redirect URI is
+accepted (a real connected app allows only its callback URLs). As in
+Salesforce, the code grant answers a ``refresh_token`` only when the granted
+scopes include ``refresh_token`` or ``offline_access``. Scopes are not
+enforced on API calls.
 """
 
 from __future__ import annotations
@@ -23,6 +34,7 @@ from xml.sax.saxutils import escape
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .._authcodes import CodeProblem, CodeRefusedError, authorize, found
 from .._tokens import TokenStatus
 from ._errors import invalid_session, json_response
 
@@ -37,6 +49,8 @@ DEMO_CLIENT_ID = "3MVG9engageSandboxConsumerKey"
 DEMO_CLIENT_SECRET = "engage-sandbox-consumer-secret"
 DEMO_REFRESH_TOKEN = "5Aep861engageSandboxRefreshToken"
 SESSION_TTL = 7200.0
+APP_SCOPES = "api refresh_token"  # what the demo connected app is allowed
+OFFLINE_SCOPES = frozenset({"refresh_token", "offline_access"})
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 AUDIENCES = ("https://login.salesforce.com", "https://test.salesforce.com")
@@ -77,6 +91,10 @@ async def token(request: Request, org: SalesforceOrg) -> Response:
             if grant == JWT_GRANT:
                 user = _jwt_user(org, data.get("assertion", ""), base_url(request), DEMO_CLIENT_ID)
                 return _issue(request, org, user, DEMO_CLIENT_SECRET)
+            if grant == "authorization_code":
+                _client(data, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+                user, scope = _code_user(org, data)
+                return _issue(request, org, user, DEMO_CLIENT_SECRET, scope=scope, code_grant=True)
             if grant == "refresh_token":
                 _client(data, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, secret_optional=True)
                 owner = org.refresh_tokens.get(data.get("refresh_token", ""))
@@ -87,6 +105,45 @@ async def token(request: Request, org: SalesforceOrg) -> Response:
             raise OAuthError("unsupported_grant_type", "grant type not supported")
     except OAuthError as exc:
         return json_response({"error": exc.error, "error_description": exc.description}, exc.status)
+
+
+async def authorize_endpoint(request: Request, org: SalesforceOrg) -> Response:
+    """The admin approves the demo connected app at once (RFC 6749, 4.1.1 and 4.1.2)."""
+    with org.lock:
+        admin = org.admin_id
+    answer = authorize(
+        org.kit.codes,
+        request.query_params.multi_items(),
+        client_id=DEMO_CLIENT_ID,
+        subject=admin,
+        scope=lambda requested: " ".join((requested or "").split()) or APP_SCOPES,
+    )
+    if isinstance(answer, str):
+        return found(answer)
+    error, description = _AUTHORIZE_ERRORS.get(answer.problem, (answer.error, answer.description))
+    return json_response({"error": error, "error_description": description}, 400)
+
+
+_AUTHORIZE_ERRORS = {
+    "unknown_client": ("invalid_client_id", "client identifier invalid"),
+    "missing_redirect_uri": ("redirect_uri_mismatch", "redirect_uri must match configuration"),
+    "invalid_redirect_uri": ("redirect_uri_mismatch", "redirect_uri must match configuration"),
+}
+
+
+def _code_user(org: SalesforceOrg, data: dict[str, str]) -> tuple[str, str]:
+    """(user id, granted scope) of the code in ``data``, which is spent."""
+    try:
+        granted = org.kit.codes.redeem(
+            data.get("code", ""),
+            client_id=data.get("client_id", ""),
+            redirect_uri=data.get("redirect_uri", ""),
+        )
+    except CodeRefusedError as exc:
+        expired = exc.problem is CodeProblem.EXPIRED
+        description = "expired authorization code" if expired else "invalid authorization code"
+        raise OAuthError("invalid_grant", description) from None
+    return granted.subject, granted.scope
 
 
 def _client(
@@ -141,14 +198,25 @@ def _jwt_user(org: SalesforceOrg, assertion: str, own_base: str, client_id: str)
 
 
 def _issue(
-    request: Request, org: SalesforceOrg, user: str, secret: str, scope: str = ""
+    request: Request,
+    org: SalesforceOrg,
+    user: str,
+    secret: str,
+    scope: str = "",
+    *,
+    code_grant: bool = False,
 ) -> Response:
+    """The token answer; a code grant with an offline scope also answers a refresh token."""
     issued = org.kit.tokens.issue(user, scope)
     base = base_url(request)
     identity = f"{base}/id/{org.org_id}/{user}"
     issued_at = str(int(org.kit.clock.timestamp() * 1000))
     digest = hmac.new(secret.encode(), (identity + issued_at).encode(), hashlib.sha256).digest()
     body: dict[str, Any] = {"access_token": issued.access_token}
+    if code_grant and OFFLINE_SCOPES & set(scope.split()):
+        # Salesforce's refresh tokens do not rotate: the refresh grant reads this map.
+        org.refresh_tokens[issued.refresh_token] = user
+        body["refresh_token"] = issued.refresh_token
     if scope:
         body["scope"] = scope
     body |= {

@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 from . import _routes_actions as actions
 from . import _routes_describe as describe
 from . import _routes_records as records
-from ._auth import authenticate, base_url, soap_login, token
+from ._auth import authenticate, authorize_endpoint, base_url, soap_login, token
 from ._errors import NOT_FOUND, ApiError, json_response
 from ._state import Cursor, SalesforceOrg
 from ._state_flow import process_due
@@ -268,6 +268,9 @@ def make_routes(org: SalesforceOrg) -> list[BaseRoute]:
     async def oauth_token(request: Request) -> Response:
         return await token(request, org)
 
+    async def oauth_authorize(request: Request) -> Response:
+        return await authorize_endpoint(request, org)
+
     async def soap(request: Request) -> Response:
         return await soap_login(request, org)
 
@@ -305,6 +308,7 @@ def make_routes(org: SalesforceOrg) -> list[BaseRoute]:
         Route("/services/data/", versions, methods=["GET"]),
         Route("/services/data/v{version}", api, methods=methods),
         Route("/services/data/v{version}/{rest:path}", api, methods=methods),
+        Route("/services/oauth2/authorize", oauth_authorize, methods=["GET"]),
         Route("/services/oauth2/token", oauth_token, methods=["POST"]),
         Route("/services/Soap/u/{version}", soap, methods=["POST"]),
         Route("/services/Soap/u/{version}/{org_id}", soap, methods=["POST"]),

@@ -16,7 +16,10 @@ Emulated, with the documented filters, sorting and paging of each list:
 * ``GET /v2/activities/emails``, ``GET /v2/activities/emails/{id}``
 * ``GET/POST /v2/notes``, ``GET/PUT/DELETE /v2/notes/{id}``
 * ``GET /v2/users``, ``GET /v2/users/{id}``, ``GET /v2/me``
-* ``POST /oauth/token`` (authorization_code with a demo code, refresh_token with rotation)
+* ``GET /oauth/authorize`` (accounts.salesloft.com's; approves at once for the admin,
+  redirects with a single-use ``code`` that lives 10 minutes, and ``state``)
+* ``POST /oauth/token`` (authorization_code with such a code or a demo code,
+  refresh_token with rotation)
 
 Every path also answers with the legacy ``.json`` suffix. Lists answer
 ``{"data": [...], "metadata": {"filtering", "paging", "sorting"}}``; ``per_page``
@@ -36,8 +39,11 @@ real API does. Not modelled either: the people filters ``tag_id``,
 visibility policies (non-admins see every user); the Personal Cadence Admin
 permission; CRM sync. Where the documents are silent the emulator picks one
 behaviour and says so: the membership ownership rule answers 403; the
-activity-id filter of ``/v2/activity_histories`` is read from ``id``; the demo
-OAuth codes can be exchanged more than once; a task's ``current_state`` can
+activity-id filter of ``/v2/activity_histories`` is read from ``id``; the fixed
+demo OAuth codes (``SANDBOX_SALESLOFT_AUTH_CODE``, ``..._USER_AUTH_CODE``) can
+be exchanged more than once and need no ``redirect_uri``, while a code of
+``/oauth/authorize`` is spent by its first exchange; ``/oauth/authorize`` grants
+scope ``all`` whatever ``scope`` asks; a task's ``current_state`` can
 only be set to ``completed`` (the docs list no skip), and its user cannot be
 changed by ``PUT`` (unlisted parameters are ignored, as Rails does); deleting a
 membership that is already off its cadence answers 204 again; ``/v2/actions``
@@ -87,7 +93,7 @@ def create_app(options: SandboxOptions) -> Starlette:
     codes = {SANDBOX_SALESLOFT_AUTH_CODE: admin_id, SANDBOX_SALESLOFT_USER_AUTH_CODE: rep_id}
     app = build_sandbox_app(
         kit,
-        make_routes(emulator, codes),
+        make_routes(emulator, codes, demo_user=admin_id),
         error_body=emulator.error_body,
         reset=emulator.reset,
         exception_handlers={404: http_error, 405: http_error},

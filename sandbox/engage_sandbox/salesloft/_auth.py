@@ -1,8 +1,13 @@
-"""Salesloft credentials: demo API keys, ``POST /oauth/token`` and the bearer check of requests.
+"""Salesloft credentials: demo API keys, ``GET /oauth/authorize``, ``POST /oauth/token``
+and the bearer check of requests.
 
 Salesloft's OAuth server (accounts.salesloft.com, a Doorkeeper server) issues
 2-hour access tokens and rotates the refresh token on every refresh: the old
 one is spent. Errors follow RFC 6749 (``{"error": "invalid_grant", ...}``).
+The authorize endpoint approves at once for the admin (the user of
+``SANDBOX_SALESLOFT_AUTH_CODE``) and grants scope ``all`` whatever is asked;
+its codes are single-use, bound to the client and redirect URI and live 10
+minutes (:mod:`engage_sandbox._authcodes`).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .._authcodes import AuthorizationCodes, CodeRefusedError, authorize, found
 from .._tokens import TokenRegistry, TokenStatus
 from ._routes_params import parse_body, parse_query
 from ._state import Emulator
@@ -57,8 +63,29 @@ def _oauth_error(status: int, error: str, description: str) -> Response:
     return JSONResponse({"error": error, "error_description": description}, status_code=status)
 
 
-def token_route(tokens: TokenRegistry, clock_now: Any, codes: dict[str, int]) -> Route:
-    """``codes`` maps each demo authorization code to the user it signs in as."""
+def authorize_route(grants: AuthorizationCodes, user_id: int) -> Route:
+    """``GET /oauth/authorize``: ``user_id`` approves the demo app at once (RFC 6749, 4.1.1)."""
+
+    async def authorize_endpoint(request: Request) -> Response:
+        answer = authorize(
+            grants,
+            request.query_params.multi_items(),
+            client_id=SANDBOX_SALESLOFT_CLIENT_ID,
+            subject=str(user_id),
+            scope=lambda _requested: SCOPE,
+        )
+        if isinstance(answer, str):
+            return found(answer)
+        return _oauth_error(400, answer.error, answer.description)
+
+    return Route("/oauth/authorize", authorize_endpoint, methods=["GET"])
+
+
+def token_route(
+    tokens: TokenRegistry, clock_now: Any, codes: dict[str, int], grants: AuthorizationCodes
+) -> Route:
+    """``codes`` maps each demo authorization code to the user it signs in as; ``grants``
+    holds the codes ``GET /oauth/authorize`` issued."""
 
     async def token(request: Request) -> Response:
         data = parse_query(request.url.query)
@@ -75,10 +102,20 @@ def token_route(tokens: TokenRegistry, clock_now: Any, codes: dict[str, int]) ->
                 "included, or unsupported authentication method.",
             )
         if grant == "authorization_code":
-            subject = codes.get(str(data.get("code") or ""))
-            if subject is None:
-                return _invalid_grant()
-            issued = tokens.issue(str(subject), SCOPE)
+            code = str(data.get("code") or "")
+            subject = codes.get(code)
+            if subject is not None:
+                issued = tokens.issue(str(subject), SCOPE)
+            else:
+                try:
+                    granted = grants.redeem(
+                        code,
+                        client_id=SANDBOX_SALESLOFT_CLIENT_ID,
+                        redirect_uri=str(data.get("redirect_uri") or ""),
+                    )
+                except CodeRefusedError:
+                    return _invalid_grant()
+                issued = tokens.issue(granted.subject, granted.scope)
         elif grant == "refresh_token":
             refreshed = tokens.refresh(str(data.get("refresh_token") or ""))
             if refreshed is None:
