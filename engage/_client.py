@@ -156,7 +156,17 @@ class Engage:
         self._clock = clock
         self._rng = rng
         self._http_transport = http_transport
-        self._source = as_tenant_source(tenants)
+        failure: ConfigurationError | None = None
+        try:
+            self._source = as_tenant_source(tenants)
+        except ConfigurationError as exc:
+            failure = exc
+        if failure is not None:
+            # The tenants mapping holds the caller's secrets in plain text: raise
+            # from a frame without it, and without the frames below that held it
+            # (error trackers capture every frame's locals).
+            del tenants
+            raise failure.with_traceback(None)
         if load_entrypoints:
             self._registry = AdapterRegistry.lazy(plugins, only=self.settings.plugins)
         else:

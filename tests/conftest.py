@@ -16,6 +16,16 @@ from engage_testing import AppTransport
 
 import engage
 from tests.support import toyvendor
+from tests.support.secret_scan import scanning
+
+
+@pytest.fixture(autouse=True)
+def _no_secret_on_any_surface() -> Iterator[None]:
+    """Every test: DEBUG logs and the errors it raised (with library frame locals)."""
+    with scanning() as leaks:
+        yield
+    if leaks:
+        pytest.fail("secrets leaked:\n" + "\n".join(sorted(set(leaks))[:20]), pytrace=False)
 
 
 @pytest.fixture

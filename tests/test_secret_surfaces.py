@@ -186,3 +186,28 @@ def test_a_vendor_error_with_the_token_in_flight_leaks_nothing(tmp_path: Path) -
         eng.tenant("acme").targets.get("999999")
     eng.close()
     _assert_clean(_everything_about(failed.value))
+
+
+def test_the_suite_wide_scan_would_catch_each_kind_of_leak() -> None:
+    """tests/conftest.py runs this scan around every test; here it must find leaks."""
+    import logging
+
+    from engage.config import tenant_config
+    from tests.support.secret_scan import scanning
+
+    with scanning("scan-self-test") as leaks:  # not under "engage": the suite's scan runs too
+        logging.getLogger("scan-self-test.http").debug("sent %s", toyvendor.API_KEY)
+        InputError = __import__("engage").InputError
+        try:
+            raise InputError(f"bad key {toyvendor.CLIENT_SECRET}")
+        except InputError:
+            pass
+        # A library frame holding a secret in a local, as an error tracker sees it.
+        with pytest.raises(ConfigurationError):
+            tenant_config("x", {"vendor": "", "api_key": toyvendor.FIRST_REFRESH_TOKEN})
+    kinds = " ".join(leaks)
+    assert "log:" in kinds and "InputError" in kinds and "tenant_config.data" in kinds
+    # Engage itself raises the same error from a frame that holds no secret.
+    with scanning() as clean, pytest.raises(ConfigurationError):
+        Engage({"x": {"vendor": "", "api_key": toyvendor.FIRST_REFRESH_TOKEN}})
+    assert clean == []

@@ -166,6 +166,10 @@ class HttpTransport:
         request = self.client.build_request(
             method, target, params=params, json=json, data=data, headers=headers
         )
+        # The body and headers may hold secrets (a refresh form, a session id); they
+        # must not sit in this frame's locals while the request runs, where an error
+        # tracker would capture them. The request's repr shows method and URL only.
+        del params, json, data, headers
         scope = current_scope()
         if scope is None:
             with operation_scope(

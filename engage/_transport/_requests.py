@@ -121,10 +121,8 @@ class TransportAdapter(BaseAdapter):
         proxies: Any = None,
     ) -> requests.Response:
         method = (request.method or "GET").upper()
-        url = request.url or ""
-        idempotent = method in self.idempotent_methods
         answer = _request(
-            self.http, method, url, _body(request.body), _headers(request), idempotent
+            self.http, _prepare(self.http, method, request), method in self.idempotent_methods
         )
         return _response(answer, request)
 
@@ -132,27 +130,31 @@ class TransportAdapter(BaseAdapter):
         """Nothing to release: the transport belongs to whoever opened it."""
 
 
-def _request(
-    http: HttpTransport,
-    method: str,
-    url: str,
-    content: bytes | None,
-    headers: dict[str, str],
-    idempotent: bool,
-) -> httpx.Response:
-    """:meth:`HttpTransport.request` for a body that is already bytes.
+def _prepare(http: HttpTransport, method: str, request: requests.PreparedRequest) -> httpx.Request:
+    """The host check, then the same request for httpx.
 
-    The same steps in the same order: the host check, then each attempt
-    (pacing, deadline-bound timeout, send, rate observation, typed error) under
-    the tenant's retry policy, inside the caller's operation scope or a new one.
+    The headers and body (a session id, a SOAP login's password) are never a
+    named local of a frame an error passes through: error trackers capture
+    frame locals, and an ``httpx.Request``'s repr shows only method and URL.
     """
-    target = http.hosts.check(url)
-    prepared = http.client.build_request(method, target, content=content, headers=headers)
+    target = http.hosts.check(request.url or "")
+    return http.client.build_request(
+        method, target, content=_body(request.body), headers=_headers(request)
+    )
+
+
+def _request(http: HttpTransport, prepared: httpx.Request, idempotent: bool) -> httpx.Response:
+    """:meth:`HttpTransport.request` for a prepared request.
+
+    The same steps in the same order: each attempt (pacing, deadline-bound
+    timeout, send, rate observation, typed error) under the tenant's retry
+    policy, inside the caller's operation scope or a new one.
+    """
     if current_scope() is None:
         with operation_scope(
             vendor=http.vendor,
             tenant=http.tenant,
-            operation=f"{method} {prepared.url.path}",
+            operation=f"{prepared.method} {prepared.url.path}",
             deadline_seconds=http.options.deadline,
         ):
             return http.retry.call(lambda: http._attempt(prepared, idempotent))

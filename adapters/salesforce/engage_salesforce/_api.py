@@ -268,13 +268,18 @@ class SalesforceSession:
                     tenant=self.context.tenant,
                 )
             refresh, stored_instance = stored.refresh_token, stored.instance_url
-        form = {
-            "grant_type": "refresh_token",
-            "client_id": s.client_id,
-            "client_secret": s.client_secret.get_secret_value(),
-            "refresh_token": refresh.get_secret_value(),
-        }
-        response = self.login.request("POST", s.token_url, data=form, idempotent=True)
+        # The form is built in the call, never a local an error tracker could capture.
+        response = self.login.request(
+            "POST",
+            s.token_url,
+            data={
+                "grant_type": "refresh_token",
+                "client_id": s.client_id,
+                "client_secret": s.client_secret.get_secret_value(),
+                "refresh_token": refresh.get_secret_value(),
+            },
+            idempotent=True,
+        )
         try:
             body = response.json()
         except ValueError:
