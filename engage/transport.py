@@ -145,6 +145,33 @@ def token_store_key(
     return f"{vendor}:{context.tenant}:{fingerprint}"
 
 
+def _oauth_client(
+    context: TenantContext,
+    *,
+    vendor: str,
+    token_url: str,
+    client_id: str,
+    client_secret: SecretStr,
+    configured: SecretStr | None,
+    initial_refresh_token: SecretStr | None,
+    extra: dict[str, str] | None,
+) -> tuple[str, OAuth2RefreshGrant]:
+    """The store key and the token-endpoint client both OAuth helpers share."""
+    key = token_store_key(
+        context, vendor=vendor, client_id=client_id, token_url=token_url, configured=configured
+    )
+    grant = OAuth2RefreshGrant(
+        vendor=vendor,
+        token_url=token_url,
+        client_id=client_id,
+        client_secret=client_secret,
+        http=new_client(context.options, transport=context.http_transport),
+        initial_refresh_token=initial_refresh_token,
+        extra=extra,
+    )
+    return key, grant
+
+
 def oauth_refresh_auth(
     context: TenantContext,
     *,
@@ -165,29 +192,26 @@ def oauth_refresh_auth(
     (after a person re-authorised the tenant) takes effect at once instead of
     losing to a stale stored one. Within one configuration, the store's
     rotated refresh token wins over the configured one. A configured
-    ``access_token`` seeds the store when it holds nothing yet. Closing the
-    auth (the transport does) closes its token client.
+    ``access_token`` seeds the store when it holds nothing yet. With no token
+    configured, the tokens come from connecting the tenant
+    (:meth:`engage.Engage.connect`). Closing the auth (the transport does)
+    closes its token client.
     """
-    key = store_key or token_store_key(
+    key, grant = _oauth_client(
         context,
-        vendor=vendor,
-        client_id=client_id,
-        token_url=token_url,
-        configured=refresh_token or access_token,
-    )
-    if access_token is not None and context.token_store.get(key) is None:
-        context.token_store.put(
-            key, TokenSet(access_token=access_token, refresh_token=refresh_token)
-        )
-    grant = OAuth2RefreshGrant(
         vendor=vendor,
         token_url=token_url,
         client_id=client_id,
         client_secret=client_secret,
-        http=new_client(context.options, transport=context.http_transport),
+        configured=refresh_token or access_token,
         initial_refresh_token=refresh_token,
         extra=extra,
     )
+    key = store_key or key
+    if access_token is not None and context.token_store.get(key) is None:
+        context.token_store.put(
+            key, TokenSet(access_token=access_token, refresh_token=refresh_token)
+        )
     return RefreshingAuth(context.token_store, key, grant)
 
 
@@ -210,19 +234,14 @@ def oauth_app(
     Give the same credentials as to :func:`oauth_refresh_auth`: the connected
     tokens are stored under the key that auth reads.
     """
-    key = token_store_key(
+    key, grant = _oauth_client(
         context,
-        vendor=vendor,
-        client_id=client_id,
-        token_url=token_url,
-        configured=refresh_token or access_token,
-    )
-    grant = OAuth2RefreshGrant(
         vendor=vendor,
         token_url=token_url,
         client_id=client_id,
         client_secret=client_secret,
-        http=new_client(context.options, transport=context.http_transport),
+        configured=refresh_token or access_token,
+        initial_refresh_token=None,
         extra=extra,
     )
     return OAuthApp(

@@ -94,15 +94,7 @@ def build_auth(settings: OutreachSettings, context: TenantContext) -> httpx.Auth
     if settings.client_id is None or settings.client_secret is None:
         assert settings.access_token is not None  # the settings model checked
         return BearerAuth(settings.access_token)
-    return oauth_refresh_auth(
-        context,
-        vendor=VENDOR,
-        token_url=settings.oauth_token_url,
-        client_id=settings.client_id,
-        client_secret=settings.client_secret,
-        refresh_token=settings.refresh_token,
-        access_token=settings.access_token,
-    )
+    return oauth_refresh_auth(context, **_oauth_client(settings, context))
 
 
 # What the adapter reads and writes, asked for when a tenant is connected.
@@ -121,22 +113,29 @@ SCOPES = (
 
 def connect_app(settings: OutreachSettings, context: TenantContext) -> OAuthApp:
     """The tenant's OAuth app, for connecting it (tokens land where ``build_auth`` reads)."""
+    return oauth_app(
+        context,
+        authorize_url=settings.oauth_authorize_url,
+        scopes=SCOPES,
+        **_oauth_client(settings, context),
+    )
+
+
+def _oauth_client(settings: OutreachSettings, context: TenantContext) -> dict[str, Any]:
+    """The OAuth2 client both the auth and the connect flow use (one store key)."""
     if settings.client_id is None or settings.client_secret is None:
         raise ConfigurationError(
             f"tenant {context.tenant!r} has only an access_token; give client_id and"
             " client_secret (the product's Outreach OAuth app) to connect it"
         )
-    return oauth_app(
-        context,
-        vendor=VENDOR,
-        authorize_url=settings.oauth_authorize_url,
-        token_url=settings.oauth_token_url,
-        client_id=settings.client_id,
-        client_secret=settings.client_secret,
-        refresh_token=settings.refresh_token,
-        access_token=settings.access_token,
-        scopes=SCOPES,
-    )
+    return {
+        "vendor": VENDOR,
+        "token_url": settings.oauth_token_url,
+        "client_id": settings.client_id,
+        "client_secret": settings.client_secret,
+        "refresh_token": settings.refresh_token,
+        "access_token": settings.access_token,
+    }
 
 
 def pacing_scope(settings: OutreachSettings, context: TenantContext) -> str:

@@ -105,34 +105,30 @@ def make_auth(settings: SalesloftSettings, context: TenantContext) -> httpx.Auth
     (store key ``salesloft:<tenant>``). The transport closes it, and with it the token client."""
     if settings.api_key is not None:
         return BearerAuth(settings.api_key)
-    assert settings.client_id is not None
-    assert settings.client_secret is not None
-    return oauth_refresh_auth(
-        context,
-        vendor=VENDOR,
-        token_url=settings.token_url,
-        client_id=settings.client_id,
-        client_secret=settings.client_secret,
-        refresh_token=settings.refresh_token,
-    )
+    return oauth_refresh_auth(context, **_oauth_client(settings, context))
 
 
 def connect_app(settings: SalesloftSettings, context: TenantContext) -> OAuthApp:
     """The tenant's OAuth app, for connecting it (tokens land where ``make_auth`` reads)."""
+    return oauth_app(
+        context, authorize_url=settings.oauth_authorize_url, **_oauth_client(settings, context)
+    )
+
+
+def _oauth_client(settings: SalesloftSettings, context: TenantContext) -> dict[str, Any]:
+    """The OAuth2 client both the auth and the connect flow use (one store key)."""
     if settings.client_id is None or settings.client_secret is None:
         raise ConfigurationError(
             f"tenant {context.tenant!r} signs in with an API key; give client_id and"
             " client_secret (the product's Salesloft OAuth app) to connect it"
         )
-    return oauth_app(
-        context,
-        vendor=VENDOR,
-        authorize_url=settings.oauth_authorize_url,
-        token_url=settings.token_url,
-        client_id=settings.client_id,
-        client_secret=settings.client_secret,
-        refresh_token=settings.refresh_token,
-    )
+    return {
+        "vendor": VENDOR,
+        "token_url": settings.token_url,
+        "client_id": settings.client_id,
+        "client_secret": settings.client_secret,
+        "refresh_token": settings.refresh_token,
+    }
 
 
 def pacing_scope(settings: SalesloftSettings, tenant: str) -> str:
