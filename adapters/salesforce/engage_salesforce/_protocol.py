@@ -147,9 +147,17 @@ def is_invalid_session(response: httpx.Response) -> bool:
 
 
 def classify(
-    code: str | None, status: int | None, message: str
+    code: str | None, status: int | None, message: str, detail: str = ""
 ) -> tuple[type[VendorError], bool | None]:
-    """The engage error class and retryability for a Salesforce code (``None`` = by status)."""
+    """The engage error class and retryability for a Salesforce code (``None`` = by status).
+
+    ``detail`` is the whole error message: a row lock often arrives wrapped in a
+    flow or trigger failure (``CANNOT_EXECUTE_FLOW_TRIGGER``,
+    ``CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY``) whose later lines name
+    ``UNABLE_TO_LOCK_ROW``; it is the same transient lock, and retried as one.
+    """
+    if code != "UNABLE_TO_LOCK_ROW" and "UNABLE_TO_LOCK_ROW" in (detail or message):
+        return ConflictError, True
     if code == "REQUEST_LIMIT_EXCEEDED":
         # "TotalRequests Limit exceeded." is the org's 24-hour allocation: waiting
         # seconds will not help. Other limits (concurrent long requests) pass.
@@ -212,8 +220,9 @@ def parse_error(response: httpx.Response, *, login: LoginMethod = "access_token"
     code = first.get("errorCode") or first.get("statusCode")
     code = str(code) if code else None
     reason = f"HTTP {status} {response.reason_phrase or ''}".strip()
-    message = first_line(str(first.get("message") or reason))
-    kind, retryable = classify(code, status, message)
+    detail = str(first.get("message") or reason)
+    message = first_line(detail)
+    kind, retryable = classify(code, status, message, detail)
     if retryable is None and status < 500 and status not in (429, 503):
         retryable = kind.default_retryable  # 5xx, 429, 503: the transport decides
     fields = {str(f): [message] for f in first.get("fields") or [] if isinstance(f, str)}
@@ -256,9 +265,9 @@ def item_error(
     raw = first.get("message") or (outputs or {}).get("error") or "the action failed"
     message = first_line(str(raw))
     code = str(first.get("statusCode") or first.get("errorCode") or "") or None
-    kind, retryable = classify(code, None, message)
+    kind, retryable = classify(code, None, message, str(raw))
     lowered = message.lower()
-    if code in (None, "UNKNOWN_EXCEPTION"):
+    if code in (None, "UNKNOWN_EXCEPTION") and kind is not ConflictError:
         # Business errors share one code; the documented messages tell them apart.
         if "needs to be a valid" in lowered:
             kind = NotFoundError

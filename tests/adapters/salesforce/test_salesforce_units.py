@@ -168,6 +168,32 @@ def error_for(status: int, body: bytes, *, idempotent: bool) -> engage.VendorErr
         ),
         (409, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access", ConflictError, True),
         (500, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access", ConflictError, True),
+        # How row locks show up in real orgs: wrapped in a flow or trigger failure.
+        (
+            400,
+            "CANNOT_EXECUTE_FLOW_TRIGGER",
+            "We can't save this record because the \u201cLead Routing\u201d process failed."
+            "\nError ID: 1234 (-5678)\nUNABLE_TO_LOCK_ROW: unable to obtain exclusive access"
+            " to this record or 1 records: 00Q5e000001abcdEAA",
+            ConflictError,
+            True,
+        ),
+        (
+            400,
+            "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
+            "LeadTrigger: execution of AfterUpdate caused by: System.DmlException: Update"
+            " failed. First exception on row 0; first error: UNABLE_TO_LOCK_ROW, unable to"
+            " obtain exclusive access to this record: []",
+            ConflictError,
+            True,
+        ),
+        (
+            400,
+            "CANNOT_EXECUTE_FLOW_TRIGGER",
+            "The flow failed: FIELD_CUSTOM_VALIDATION_EXCEPTION: Email is required",
+            ValidationError,
+            False,
+        ),
         (400, "MALFORMED_QUERY", "unexpected token: 'x'\nSELECT Id FROM", ValidationError, False),
         (400, "INVALID_FIELD", "No such column 'Nope'", ValidationError, False),
         (404, "NOT_FOUND", "The requested resource does not exist", NotFoundError, False),
@@ -179,6 +205,7 @@ def test_error_codes(status: int, code: str, message: str, kind: type, retryable
     error = error_for(status, body, idempotent=True)
     assert type(error) is kind and error.retryable is retryable and error.code == code
     assert "\n" not in str(error) and "SELECT" not in str(error)
+    assert "00Q5e000001abcdEAA" not in str(error)  # record ids in later lines stay out
 
 
 def test_an_error_without_a_json_body() -> None:
