@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from engage import RateLimitError
+from engage import QuotaExhaustedError, RateLimitError
 from engage._transport import BudgetPacer, PacingRule, RateObservation
 from engage._transport._budget import BudgetState, MemoryBudgetState, RedisBudgetState
 from engage._transport._scope import operation_scope
@@ -151,3 +151,25 @@ def test_a_new_window_starts_from_the_vendors_limit(vendor_count: BudgetState) -
     # Spent before any answer came: one request a second asks, the rest wait.
     assert vendor_count.spend(scope, 1, later).wait == 0.0
     assert vendor_count.spend(scope, 1, later + 0.25).wait == pytest.approx(0.75)
+
+
+def test_a_spent_quota_is_reported_not_waited_for(vendor_count: BudgetState) -> None:
+    scope, now = _scope(), 1000.0
+    vendor_count.record(scope, RateObservation(remaining=0, reset_at=now + 300, quota=True), now)
+    spent = vendor_count.spend(scope, 1, now)
+    assert spent.quota and spent.wait == pytest.approx(300.0)
+
+
+def test_the_pacer_fails_fast_on_a_spent_quota() -> None:
+    fake = FakeTime()
+    pacer = BudgetPacer(clock=fake.clock, sleep=fake.sleep)
+    pacer.observe("org", RateObservation(remaining=0, reset_at=fake.now + 300, quota=True))
+    with (
+        operation_scope(vendor="salesforce", tenant="t", operation="op", deadline_seconds=900),
+        pytest.raises(QuotaExhaustedError, match="quota") as caught,
+    ):
+        pacer.acquire("org", PacingRule(limit=15000, window=86400))
+    assert fake.slept == [] and caught.value.retry_at is not None
+    assert caught.value.tenant == "t" and caught.value.operation == "op"
+    fake.now += 301  # the re-check time: one request may go and see
+    assert pacer.acquire("org", PacingRule(limit=15000, window=86400)) == 0.0

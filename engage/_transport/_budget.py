@@ -36,6 +36,10 @@ class RateObservation:
     remaining: int | None = None
     limit: int | None = None
     reset_at: float | None = None  # epoch seconds
+    # A quota (Salesforce's 24-hour allocation) rather than a rate window: when it
+    # is spent, calls fail fast with QuotaExhaustedError until reset_at instead of
+    # waiting for it.
+    quota: bool = False
 
 
 # How far apart two reset times may be and still name the same window.
@@ -52,6 +56,7 @@ class Spend:
 
     wait: float | None
     ticket: int | None = None
+    quota: bool = False
 
 
 class BudgetState(Protocol):
@@ -79,7 +84,7 @@ def _spend(state: dict[str, float], cost: int, now: float) -> Spend:
         state["spent"] = spent + cost
         return Spend(0.0, spent + cost)
     if "reset_at" in state:
-        return Spend(state["reset_at"] - now)
+        return Spend(state["reset_at"] - now, quota=bool(state.get("quota")))
     if now >= state.get("probe", 0.0):
         state["probe"] = now + PROBE_EVERY  # spent, and no reset time known: one request asks
         state["spent"] = spent + cost
@@ -92,6 +97,8 @@ def _record(state: dict[str, float], seen: RateObservation, now: float, ticket: 
     assert seen.remaining is not None
     if seen.limit is not None:
         state["limit"] = seen.limit
+    if seen.quota:
+        state["quota"] = 1
     if seen.reset_at is not None and seen.reset_at <= now:
         return  # a late answer about a window that is already over
     kept_reset = state.get("reset_at")
@@ -129,7 +136,8 @@ class MemoryBudgetState:
             _record(self._states.setdefault(scope, {}), observation, now, ticket)
 
 
-# KEYS[1]: the scope's hash. ARGV: now, cost, probe interval. Returns {wait or '', ticket or ''}.
+# KEYS[1]: the scope's hash. ARGV: now, cost, probe interval.
+# Returns {wait or '', ticket or '', quota ('1' or '', only with a wait)}.
 _SPEND = """
 local key = KEYS[1]
 local now = tonumber(ARGV[1])
@@ -152,7 +160,7 @@ if remaining >= cost then
   redis.call('HSET', key, 'remaining', remaining - cost, 'spent', spent + cost)
   return {'0', tostring(spent + cost)}
 end
-if reset_at then return {tostring(reset_at - now), ''} end
+if reset_at then return {tostring(reset_at - now), '', redis.call('HGET', key, 'quota') or ''} end
 local probe = tonumber(redis.call('HGET', key, 'probe') or '0')
 if now >= probe then
   redis.call('HSET', key, 'probe', now + tonumber(ARGV[3]), 'spent', spent + cost)
@@ -162,7 +170,7 @@ return {tostring(probe - now), ''}
 """
 
 # KEYS[1]: the scope's hash. ARGV: now, remaining, reset_at, limit, ticket ('' when
-# unknown), same-window slack.
+# unknown), same-window slack, quota ('1' or '').
 _RECORD = """
 local key = KEYS[1]
 local now = tonumber(ARGV[1])
@@ -172,6 +180,7 @@ local seen_limit = tonumber(ARGV[4])
 local ticket = tonumber(ARGV[5])
 local slack = tonumber(ARGV[6])
 if seen_limit then redis.call('HSET', key, 'limit', seen_limit) end
+if ARGV[7] == '1' then redis.call('HSET', key, 'quota', '1') end
 redis.call('EXPIRE', key, 86400)
 if seen_reset and seen_reset <= now then return 0 end
 local kept_reset = tonumber(redis.call('HGET', key, 'reset_at'))
@@ -213,11 +222,11 @@ class RedisBudgetState:
         return cls(redis.Redis.from_url(url))
 
     def spend(self, scope: str, cost: int, now: float) -> Spend:
-        wait, ticket = (
+        wait, ticket, *quota = (
             v.decode() if isinstance(v, bytes) else str(v)
             for v in self._spend(keys=[self._prefix + scope], args=[repr(now), cost, PROBE_EVERY])
         )
-        return Spend(float(wait) if wait else None, int(ticket) if ticket else None)
+        return Spend(float(wait) if wait else None, int(ticket) if ticket else None, quota == ["1"])
 
     def record(
         self, scope: str, observation: RateObservation, now: float, ticket: int | None = None
@@ -226,6 +235,7 @@ class RedisBudgetState:
             return
         args = [repr(now), observation.remaining, _optional(observation.reset_at)]
         args += [_optional(observation.limit), _optional(ticket), SAME_WINDOW]
+        args += ["1" if observation.quota else ""]
         self._record(keys=[self._prefix + scope], args=args)
 
 

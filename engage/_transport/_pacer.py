@@ -19,7 +19,7 @@ from typing import Protocol, runtime_checkable
 
 from limits import RateLimitItemPerSecond, storage, strategies
 
-from ..errors import RateLimitError
+from ..errors import QuotaExhaustedError, RateLimitError
 from ._budget import RateObservation, budget_state_for
 from ._scope import current_scope
 
@@ -87,10 +87,21 @@ class BudgetPacer:
 
     def _server_says(self, scope: str, cost: int, now: float) -> float | None:
         """What the vendor's own count says: ``None`` when it said nothing usable (our
-        count decides), ``0.0`` to go now (spent from its count), else seconds to wait."""
+        count decides), ``0.0`` to go now (spent from its count), else seconds to wait.
+        A spent quota is not waited for: it raises at once, before any request."""
         spend = self._vendor_count.spend(scope, cost, now)
         if spend.ticket is not None:
             _last_ticket.set((scope, spend.ticket))
+        if spend.quota and spend.wait:
+            op = current_scope()
+            raise QuotaExhaustedError(
+                f"the {scope} quota is spent; engage sends nothing until it is checked again",
+                vendor=op.vendor if op else scope.split(":", 1)[0],
+                tenant=op.tenant if op else None,
+                operation=op.operation if op else None,
+                code="quota_spent",
+                retry_at=datetime.fromtimestamp(now + spend.wait, tz=UTC),
+            )
         return spend.wait
 
     def acquire(self, scope: str, rule: PacingRule, cost: int = 1) -> float:

@@ -21,6 +21,7 @@ Salesforce's is said here:
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Generator
 from functools import partial
 from typing import Any
@@ -54,6 +55,8 @@ from ._read import VENDOR
 from ._settings import LoginMethod
 
 DAY = 86400
+# How long a spent daily allocation is trusted before one request checks again.
+QUOTA_RECHECK = 300.0
 _USAGE = re.compile(r"api-usage=(\d+)/(\d+)")
 
 # Codes whose class the HTTP status does not tell.
@@ -101,17 +104,41 @@ _SOAP_CODE = re.compile(
 # --- rate --------------------------------------------------------------------------
 
 
-def parse_limit_info(header: str | None) -> RateObservation | None:
-    """``Sforce-Limit-Info: api-usage=N/M`` as the pacer's view of the org's daily budget."""
+def parse_limit_info(header: str | None, now: float | None = None) -> RateObservation | None:
+    """``Sforce-Limit-Info: api-usage=N/M`` as the pacer's view of the org's daily budget.
+
+    The allocation is a quota over a rolling 24 hours, with no reset time: once
+    it is spent, calls fail fast (``QuotaExhaustedError``) and one is let through
+    every ``QUOTA_RECHECK`` seconds to see whether the org has room again.
+    """
     found = _USAGE.search(header or "")
     if found is None:
         return None
     used, limit = int(found.group(1)), int(found.group(2))
-    return RateObservation(remaining=max(0, limit - used), limit=limit)
+    spent = used >= limit
+    return RateObservation(
+        remaining=max(0, limit - used),
+        limit=limit,
+        reset_at=(time.time() if now is None else now) + QUOTA_RECHECK if spent else None,
+        quota=True,
+    )
 
 
 def observe_rate(response: httpx.Response) -> RateObservation | None:
-    return parse_limit_info(response.headers.get("Sforce-Limit-Info"))
+    seen = parse_limit_info(response.headers.get("Sforce-Limit-Info"))
+    if response.status_code == 403 and (seen is None or seen.remaining):
+        try:
+            items = error_items(response.json())
+        except ValueError:
+            items = []
+        for item in items:
+            if classify(item.get("errorCode"), 403, str(item.get("message", "")))[0] is (
+                QuotaExhaustedError
+            ):  # "TotalRequests Limit exceeded": the allocation is spent, whatever N/M said
+                return RateObservation(
+                    remaining=0, reset_at=time.time() + QUOTA_RECHECK, quota=True
+                )
+    return seen
 
 
 def pacing(limit: int) -> PacingRule:

@@ -16,7 +16,7 @@ from engage import (
     QuotaExhaustedError,
     TaskStatus,
 )
-from engage._transport import NullPacer, PacingRule, RateObservation
+from engage._transport import BudgetPacer, NullPacer, PacingRule, RateObservation
 
 pytestmark = pytest.mark.engage_vendor("salesforce")
 
@@ -161,8 +161,25 @@ def test_request_limit_exceeded_and_usage_reach_the_pacer(engage_recorder: Any) 
             rec.tenant.sequences.get(CADENCE)
         assert caught.value.code == "REQUEST_LIMIT_EXCEEDED" and caught.value.status == 403
         assert not caught.value.retryable
-        assert [(o.remaining, o.limit) for o in pacer.seen] == [(2, 3), (1, 3), (0, 3)]
+        assert [(o.remaining, o.limit) for o in pacer.seen][:3] == [(2, 3), (1, 3), (0, 3)]
+        assert all(o.quota for o in pacer.seen) and pacer.seen[-1].remaining == 0
         assert pacer.rules[-1] == PacingRule(limit=3, window=86400)
+
+
+def test_a_spent_daily_allocation_fails_fast_without_sending(engage_recorder: Any) -> None:
+    with engage_recorder(
+        "salesforce", sandbox_options=SandboxOptions(rate_limit=3), pacer=BudgetPacer()
+    ) as rec:
+        for _ in range(3):
+            rec.tenant.sequences.get(CADENCE)
+        sent = len(rec.cassette.requests)
+        for _ in range(50):
+            with pytest.raises(QuotaExhaustedError) as caught:
+                rec.tenant.sequences.get(CADENCE)
+        assert len(rec.cassette.requests) == sent  # 50 calls, not one request
+        error = caught.value
+        assert error.vendor == "salesforce" and error.tenant and error.operation
+        assert error.retry_at is not None and not error.retryable
 
 
 def test_refusals_before_any_request(engage_recorder: Any) -> None:

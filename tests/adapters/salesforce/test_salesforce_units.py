@@ -120,10 +120,14 @@ def test_soql_literals_escape_everything_that_could_end_them() -> None:
 
 
 def test_limit_info_becomes_a_rate_observation() -> None:
-    assert parse_limit_info("api-usage=18/5000") == RateObservation(remaining=4982, limit=5000)
+    seen = parse_limit_info("api-usage=18/5000")
+    assert seen == RateObservation(remaining=4982, limit=5000, quota=True)
     per_app = "api-usage=25/5000; per-app-api-usage=17/250(appName=x)"
-    assert parse_limit_info(per_app) == RateObservation(remaining=4975, limit=5000)
+    assert parse_limit_info(per_app) == RateObservation(remaining=4975, limit=5000, quota=True)
     assert parse_limit_info(None) is None and parse_limit_info("nonsense") is None
+    # Spent: no reset time from Salesforce (a rolling day), so one check in 5 minutes.
+    spent = parse_limit_info("api-usage=5001/5000", now=1000.0)
+    assert spent == RateObservation(remaining=0, limit=5000, reset_at=1300.0, quota=True)
 
 
 def error_for(status: int, body: bytes, *, idempotent: bool) -> engage.VendorError:
