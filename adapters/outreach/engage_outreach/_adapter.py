@@ -35,6 +35,7 @@ from engage import (
 )
 from engage.transport import OAuthApp
 
+from . import _write as w
 from ._api import Session
 from ._ops_activities import ActivityOperations
 from ._ops_enrollments import EnrollmentOperations
@@ -184,7 +185,9 @@ class OutreachAdapter(Adapter):
                     "sequence-state actions are sequenceState.finish|pause|resume "
                     "and take only enrollment_id"
                 )
-            return self._enrollments.action(args["enrollment_id"], action)
+            return self._enrollments.action(
+                _given_id(args["enrollment_id"], "enrollment_id"), action
+            )
         if name not in TASK_ACTIONS:
             raise InputError(
                 f"Outreach has no action {name!r}; task actions: {', '.join(TASK_ACTIONS)}; "
@@ -193,4 +196,11 @@ class OutreachAdapter(Adapter):
         task_id = args.pop("task_id", None)
         if task_id is None:
             raise InputError(f"vendor_action {name!r} needs task_id")
-        return self._tasks.action(str(task_id), name, args)
+        return self._tasks.action(_given_id(task_id, "task_id"), name, args)
+
+
+def _given_id(value: object, what: str) -> str:
+    """An id from ``vendor_action``'s keyword arguments (where a whole number may be an int)."""
+    return w.vendor_id(
+        str(value) if isinstance(value, int) and not isinstance(value, bool) else value, what
+    )

@@ -136,16 +136,19 @@ class ActivityOperations:
         self.session = session
 
     def pager(self, query: ActivityQuery) -> Pager[Activity]:
+        w.check_ids(query)  # now, not when the first page is read
         streams = streams_for(query)
         size = query.page_size or self.session.settings.page_size
         return Pager(Merger(streams, query, size, self.session.get))
 
     def log_call(self, data: CallInput) -> Activity:
+        w.check_ids(data)
         body = w.call_body(data)
         # No lookup can tell our call from another: an ambiguous failure surfaces.
         doc = self.session.send("POST", f"{API}/calls", body)
         return r.to_call_activity(self.session.one(doc))
 
     def log_note(self, data: NoteInput) -> Activity:
+        w.check_ids(data)
         doc = self.session.send("POST", f"{API}/prospectNotes", w.note_body(data))
         return r.to_note_activity(self.session.one(doc))

@@ -40,6 +40,7 @@ class EnrollmentOperations:
             return self._mailboxes[user_id]
 
     def enroll(self, data: EnrollmentInput) -> Enrollment:
+        w.check_ids(data)  # before the owner's mailbox or the token's user is looked up
         mailbox = w.enrollment_mailbox(data)
         owner = data.owner_id or (None if mailbox else self.session.me_id())
         mailbox_id = mailbox or self._mailbox_of(owner or "")
@@ -68,10 +69,12 @@ class EnrollmentOperations:
         return r.to_enrollment(rows[0], doc.index()) if rows else None
 
     def get(self, enrollment_id: str) -> Enrollment:
-        doc = self.session.get(f"{API}/sequenceStates/{enrollment_id}", {"include": "mailbox"})
+        checked = w.vendor_id(enrollment_id, "enrollment_id")
+        doc = self.session.get(f"{API}/sequenceStates/{checked}", {"include": "mailbox"})
         return r.to_enrollment(self.session.one(doc), doc.index())
 
     def pager(self, query: EnrollmentQuery) -> Pager[Enrollment]:
+        w.check_ids(query)  # before the owner's mailboxes are looked up
         params = w.enrollment_params(query)
         if query.owner_id:
             # A sequence state has no owner filter; its sender's mailbox stands in.
@@ -84,10 +87,13 @@ class EnrollmentOperations:
 
     def action(self, enrollment_id: str, action: str) -> Enrollment:
         """A sequence-state action as asked for: sent once, answered as Outreach answers."""
-        doc = self.session.send("POST", f"{API}/sequenceStates/{enrollment_id}/actions/{action}")
+        checked = w.vendor_id(enrollment_id, "enrollment_id")
+        doc = self.session.send("POST", f"{API}/sequenceStates/{checked}/actions/{action}")
         return r.to_enrollment(self.session.one(doc))
 
     def _state_action(self, enrollment_id: str, action: str, done: set[str]) -> Enrollment:
+        enrollment_id = w.vendor_id(enrollment_id, "enrollment_id")
+
         def lookup() -> Enrollment | None:
             current = self.get(enrollment_id)
             return current if current.vendor_state in done else None
@@ -96,7 +102,7 @@ class EnrollmentOperations:
             doc = self.session.send(
                 "POST", f"{API}/sequenceStates/{enrollment_id}/actions/{action}"
             )
-            return self.get(self.session.one(doc)["id"])
+            return self.get(str(self.session.one(doc)["id"]))
 
         return lookup_then(lookup, write)
 

@@ -14,10 +14,12 @@ class SequenceOperations:
         self.session = session
 
     def get(self, sequence_id: str) -> Sequence:
-        doc = self.session.get(f"{API}/sequences/{sequence_id}")
+        checked = w.vendor_id(sequence_id, "sequence_id")
+        doc = self.session.get(f"{API}/sequences/{checked}")
         return r.to_sequence(self.session.one(doc))
 
     def pager(self, query: SequenceQuery) -> Pager[Sequence]:
+        w.check_ids(query)
         pager = self.session.pager(
             f"{API}/sequences", w.sequence_params(query), rows_only(r.to_sequence), query.page_size
         )
@@ -26,6 +28,7 @@ class SequenceOperations:
         return pager.filter(lambda sequence: sequence.active is query.active)
 
     def steps(self, sequence_id: str) -> Pager[Step]:
+        checked = w.vendor_id(sequence_id, "sequence_id")
         return self.session.pager(
-            f"{API}/sequenceSteps", w.step_params(sequence_id), rows_only(r.to_step), None
+            f"{API}/sequenceSteps", w.step_params(checked), rows_only(r.to_step), None
         )

@@ -14,9 +14,11 @@ class TargetOperations:
         self.session = session
 
     def get(self, target_id: str) -> Target:
-        return r.to_target(self.session.one(self.session.get(f"{API}/prospects/{target_id}")))
+        prospect_id = w.vendor_id(target_id, "target_id")
+        return r.to_target(self.session.one(self.session.get(f"{API}/prospects/{prospect_id}")))
 
     def pager(self, query: TargetQuery) -> Pager[Target]:
+        w.check_ids(query)
         return self.session.pager(
             f"{API}/prospects",
             w.target_params(query),
@@ -29,6 +31,7 @@ class TargetOperations:
         return r.to_target(rows[0]) if rows else None
 
     def create(self, data: TargetInput) -> Target:
+        w.check_ids(data)
         body = w.prospect_body(data)
         return lookup_then(
             lambda: self.find_by_email(data.email),
@@ -38,6 +41,7 @@ class TargetOperations:
         )
 
     def upsert(self, data: TargetInput) -> Target:
+        w.check_ids(data)  # before the e-mail address is looked up
         existing = self.find_by_email(data.email)
         if existing is None:
             return self.create(data)

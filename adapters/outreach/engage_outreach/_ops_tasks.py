@@ -31,12 +31,15 @@ class TaskOperations:
         self.session = session
 
     def get(self, task_id: str) -> Task:
-        return r.to_task(self.session.one(self.session.get(f"{API}/tasks/{task_id}")))
+        checked = w.vendor_id(task_id, "task_id")
+        return r.to_task(self.session.one(self.session.get(f"{API}/tasks/{checked}")))
 
     def pager(self, query: TaskQuery) -> Pager[Task]:
+        w.check_ids(query)
         return self.session.pager(f"{API}/tasks", w.task_params(query), r.to_task, query.page_size)
 
     def create(self, data: TaskInput) -> Task:
+        w.check_ids(data)  # before the token's user is looked up
         attrs = w.task_attributes(data)
         note = attrs["note"]
         owner = data.owner_id or self.session.me_id()
@@ -59,15 +62,18 @@ class TaskOperations:
         self, task_id: str, action: str, params: Mapping[str, Any], *, idempotent: bool = False
     ) -> Task:
         """Any member action by its Outreach name, with its ``actionParams``."""
+        checked = w.vendor_id(task_id, "task_id")
         doc = self.session.send(
             "POST",
-            f"{API}/tasks/{task_id}/actions/{action}",
+            f"{API}/tasks/{checked}/actions/{action}",
             params=w.action_params(params),
             idempotent=idempotent,
         )
         return r.to_task(self.session.one(doc))
 
     def complete(self, task_id: str, note: str | None = None) -> Task:
+        task_id = w.vendor_id(task_id, "task_id")
+
         def lookup() -> Task | None:
             task = self.get(task_id)
             return task if task.vendor_status == "complete" else None
@@ -83,7 +89,9 @@ class TaskOperations:
         return self.action(task_id, "reschedule", {"dueAt": due_at}, idempotent=True)
 
     def reassign(self, task_id: str, owner_id: str) -> Task:
-        return self.action(task_id, "reassignOwner", {"ownerId": owner_id}, idempotent=True)
+        w.vendor_id(task_id, "task_id")
+        owner = w.vendor_id(owner_id, "owner_id")
+        return self.action(task_id, "reassignOwner", {"ownerId": owner}, idempotent=True)
 
     def update_note(self, task_id: str, note: str) -> Task:
         return self.action(task_id, "updateNote", {"note": note}, idempotent=True)

@@ -7,6 +7,7 @@ being dropped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -41,6 +42,56 @@ WIRE_TASK_ACTIONS = {
     TaskKind.GENERAL: "action_item",
 }
 CALL_OUTCOMES = {"answered": "Answered", "not answered": "Not Answered"}
+# An Outreach id is a positive integer: ASCII digits, no sign, no leading zero, at most 19.
+_ID = re.compile(r"[1-9][0-9]{0,18}")
+
+IdCarrier = (
+    TargetInput
+    | EnrollmentInput
+    | TaskInput
+    | CallInput
+    | NoteInput
+    | TargetQuery
+    | SequenceQuery
+    | EnrollmentQuery
+    | TaskQuery
+    | ActivityQuery
+)
+
+
+# --- ids ---------------------------------------------------------------------------
+
+
+def shown(value: object) -> str:
+    """``value`` for an error message: a string's repr, cut to 40 characters; else its type."""
+    if isinstance(value, str):
+        cut = repr(value[:40])
+        return cut if len(value) <= 40 else f"{cut}... ({len(value)} characters)"
+    return f"of type {type(value).__name__}"
+
+
+def vendor_id(value: object, what: str) -> str:
+    """``value`` if it is an Outreach id, else ``InputError`` naming ``what``.
+
+    Every caller id goes through this before it reaches a path, a filter or a
+    body, so ``../users/1`` or ``1?page[size]=1000`` can never address anything.
+    """
+    if isinstance(value, str) and _ID.fullmatch(value):
+        return value
+    raise InputError(
+        f"{what} {shown(value)} is not an Outreach id (a positive whole number such as 42)"
+    )
+
+
+def check_ids(data: IdCarrier) -> None:
+    """Every id field (``*_id``, each of ``ids``) of a neutral input or query, by ``vendor_id``."""
+    for name in type(data).model_fields:
+        value = getattr(data, name)
+        if name.endswith("_id") and value is not None:
+            vendor_id(value, name)
+        elif name == "ids":
+            for item in value:
+                vendor_id(item, name)
 
 
 # --- values ------------------------------------------------------------------------
@@ -76,7 +127,7 @@ def resource(
     if attributes:
         data["attributes"] = dict(attributes)
     rels = {
-        name: {"data": {"type": ref[0], "id": wire_id(ref[1])}}
+        name: {"data": {"type": ref[0], "id": wire_id(ref[1], f"{name} id")}}
         for name, ref in relationships.items()
         if ref is not None
     }
@@ -85,9 +136,9 @@ def resource(
     return {"data": data}
 
 
-def wire_id(value: str) -> int | str:
-    # Outreach ids are integers on the wire; keep anything else as the caller gave it.
-    return int(value) if value.isdigit() else value
+def wire_id(value: str, what: str = "id") -> int:
+    """An id as the integer Outreach sends on the wire (``InputError`` if it is not one)."""
+    return int(vendor_id(value, what))
 
 
 def prospect_attributes(
@@ -129,7 +180,16 @@ def enrollment_mailbox(data: EnrollmentInput) -> str | None:
     mailbox = extra.pop("mailbox_id", None)
     if extra:
         raise InputError(f"unknown vendor_fields {sorted(extra)}; Outreach takes mailbox_id")
-    return str(mailbox) if mailbox else None
+    return _vendor_field_id(mailbox, "mailbox_id")
+
+
+def _vendor_field_id(value: object, name: str) -> str | None:
+    """An id given in ``vendor_fields`` (a whole number also as an int), checked."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return vendor_id(value, f"vendor_fields {name}")
 
 
 def enrollment_body(target_id: str, sequence_id: str, mailbox_id: str) -> dict[str, Any]:
@@ -190,14 +250,14 @@ def call_body(data: CallInput) -> dict[str, Any]:
             end = data.occurred_at + timedelta(seconds=data.duration_seconds)
             attrs["completedAt"] = iso(end)
     extra = dict(data.vendor_fields)
-    task = extra.pop("task_id", None)
+    task = _vendor_field_id(extra.pop("task_id", None), "task_id")
     attrs.update(extra)
     return resource(
         "call",
         attrs,
         prospect=("prospect", data.target_id),
         user=("user", data.owner_id) if data.owner_id else None,
-        task=("task", str(task)) if task else None,
+        task=("task", task) if task else None,
     )
 
 

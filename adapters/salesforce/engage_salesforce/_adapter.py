@@ -107,13 +107,17 @@ class SalesforceAdapter(engage.Adapter):
         return soql.Select(sobject, fields)
 
     def get_target(self, target_id: str) -> Target:
+        target_id = write.vendor_id(target_id, "target_id")
         sobject = read.sobject_of(target_id)
         if sobject not in ("Lead", "Contact"):
-            raise InputError(f"{target_id[:40]!r} is not a Lead (00Q...) or Contact (003...) id")
+            raise InputError(
+                f"target_id {write.shown(target_id)} is not a Lead (00Q...) or Contact (003...) id"
+            )
         select = self._target_select(sobject).and_where(f"Id = {soql.sf_id(target_id)}")
         return self.reader.one(select, _PARSE_LEAD, sobject)
 
     def list_targets(self, query: TargetQuery) -> Pager[Target]:
+        write.check_ids(query)
         phases = []
         for sobject in ("Lead", "Contact"):
             select = self._target_select(sobject)
@@ -150,12 +154,14 @@ class SalesforceAdapter(engage.Adapter):
     def create_target(self, data: TargetInput) -> Target:
         if data.kind is TargetKind.PERSON_ACCOUNT:
             raise InputError("create person accounts through raw (Account with a PersonRecordType)")
+        write.check_ids(data)
         sobject = "Contact" if data.kind is TargetKind.CONTACT else "Lead"
         body = write.target_fields(data, sobject, creating=True)
         created = self.session.send("POST", f"sobjects/{sobject}", json=body, idempotent=False)
         return self.get_target(wire.CreateResult.model_validate(created.json()).id)
 
     def upsert_target(self, data: TargetInput) -> Target:
+        write.check_ids(data)  # before the e-mail address is looked up
         found = self.find_target_by_email(data.email)
         if found is None:
             return self.create_target(data)
@@ -166,11 +172,13 @@ class SalesforceAdapter(engage.Adapter):
 
     # --- sequences ---------------------------------------------------------------
     def get_sequence(self, sequence_id: str) -> SequenceRecord:
+        sequence_id = write.vendor_id(sequence_id, "sequence_id")
         select = soql.Select("ActionCadence", soql.CADENCE_FIELDS)
         select.and_where(f"Id = {soql.sf_id(sequence_id, 'sequence_id')}")
         return self.reader.one(select, _PARSE_CADENCE, "cadence")
 
     def list_sequences(self, query: SequenceQuery) -> Pager[SequenceRecord]:
+        write.check_ids(query)
         select = soql.Select("ActionCadence", soql.CADENCE_FIELDS, order="Id")
         if query.owner_id:
             select.and_where(f"OwnerId = {soql.sf_id(query.owner_id, 'owner_id')}")
@@ -182,6 +190,7 @@ class SalesforceAdapter(engage.Adapter):
         return self.reader.pager([Phase(str(select), _PARSE_CADENCE)], query.page_size)
 
     def list_steps(self, sequence_id: str) -> Pager[Step]:
+        sequence_id = write.vendor_id(sequence_id, "sequence_id")
         select = soql.Select("ActionCadenceStep", soql.STEP_FIELDS)
         select.and_where(f"ActionCadenceId = {soql.sf_id(sequence_id, 'sequence_id')}")
         select.order = "DayGroup ASC NULLS LAST, MinuteGroup ASC NULLS LAST, Id"
@@ -197,6 +206,7 @@ class SalesforceAdapter(engage.Adapter):
 
     # --- enrollments -------------------------------------------------------------
     def _tracker(self, enrollment_id: str) -> Enrollment:
+        enrollment_id = write.vendor_id(enrollment_id, "enrollment_id")
         select = soql.Select("ActionCadenceTracker", soql.TRACKER_FIELDS)
         select.and_where(f"Id = {soql.sf_id(enrollment_id, 'enrollment_id')}")
         return self.reader.one(select, _PARSE_TRACKER, "cadence tracker")
@@ -205,6 +215,7 @@ class SalesforceAdapter(engage.Adapter):
         return self._tracker(enrollment_id)
 
     def list_enrollments(self, query: EnrollmentQuery) -> Pager[Enrollment]:
+        write.check_ids(query)
         select = soql.Select("ActionCadenceTracker", soql.TRACKER_FIELDS, order="Id")
         if query.target_id:
             select.and_where(f"TargetId = {soql.sf_id(query.target_id, 'target_id')}")
@@ -238,8 +249,18 @@ class SalesforceAdapter(engage.Adapter):
 
         The action answers no id, so the new trackers are read back by target.
         A target already in the same cadence counts as enrolled (its existing
-        tracker is returned); in another cadence it is a ConflictError.
+        tracker is returned); in another cadence it is a ConflictError. An input
+        whose ids are not Salesforce ids fails alone, before anything is sent.
         """
+        results: dict[int, ItemResult[Enrollment]] = {}
+        valid: list[tuple[int, EnrollmentInput]] = []
+        for index, item in enumerate(items):
+            try:
+                write.check_ids(item)
+            except InputError as exc:
+                results[index] = ItemResult(index, error=exc)
+            else:
+                valid.append((index, item))
         inputs = [
             write.assign_input(
                 item.sequence_id,
@@ -248,24 +269,23 @@ class SalesforceAdapter(engage.Adapter):
                 start_step=item.start_step_id,
             )
             | dict(item.vendor_fields)
-            for item in items
+            for _, item in valid
         ]
         outcomes = self.actions.invoke(write.ASSIGN, inputs)
         lookup = [
             item.target_id
-            for item, outcome in zip(items, outcomes, strict=True)
+            for (_, item), outcome in zip(valid, outcomes, strict=True)
             if outcome.ok or isinstance(outcome.error, ConflictError)
         ]
         trackers = self._active_trackers(lookup)
-        results: list[ItemResult[Enrollment]] = []
-        for index, (item, outcome) in enumerate(zip(items, outcomes, strict=True)):
+        for (index, item), outcome in zip(valid, outcomes, strict=True):
             tracker = next((t for t in trackers if _same_id(t.target_id, item.target_id)), None)
             same = tracker is not None and _same_id(tracker.sequence_id, item.sequence_id)
             if tracker is not None and (outcome.ok or same):
-                results.append(ItemResult(index, value=tracker))
+                results[index] = ItemResult(index, value=tracker)
             else:
-                results.append(ItemResult(index, error=outcome.error or _missing(self, item)))
-        return BatchResult(tuple(results))
+                results[index] = ItemResult(index, error=outcome.error or _missing(self, item))
+        return BatchResult(tuple(results[i] for i in range(len(items))))
 
     def _active_trackers(self, target_ids: Sequence[str]) -> list[Enrollment]:
         found: list[Enrollment] = []
@@ -283,7 +303,7 @@ class SalesforceAdapter(engage.Adapter):
         return self._tracker(enrollment_id).target_id
 
     def remove_enrollment(self, enrollment_id: str) -> Enrollment:
-        soql.sf_id(enrollment_id, "enrollment_id")
+        enrollment_id = write.vendor_id(enrollment_id, "enrollment_id")
         self.actions.one(write.REMOVE, write.remove_input(tracker_id=enrollment_id))
         return self._tracker(enrollment_id)
 
@@ -296,13 +316,14 @@ class SalesforceAdapter(engage.Adapter):
         return self._tracker(enrollment_id)
 
     def reassign_enrollment(self, enrollment_id: str, owner_id: str) -> Enrollment:
-        soql.sf_id(owner_id, "owner_id")
+        enrollment_id = write.vendor_id(enrollment_id, "enrollment_id")
+        owner_id = write.vendor_id(owner_id, "owner_id")
         target = self._target_of(enrollment_id)
         self.actions.one(write.CHANGE_ASSIGNEE, write.change_assignee_input(target, owner_id))
         return self._tracker(enrollment_id)
 
     def set_enrollment_outcome(self, enrollment_id: str, outcome: str) -> Enrollment:
-        soql.sf_id(enrollment_id, "enrollment_id")
+        enrollment_id = write.vendor_id(enrollment_id, "enrollment_id")
         value = write.disposition_of(outcome)
         self.actions.one(write.MODIFY, write.modify_input(enrollment_id, disposition=value))
         return self._tracker(enrollment_id)

@@ -58,10 +58,11 @@ _TASK_STATUS = {TaskStatus.OPEN: "IsClosed = false", TaskStatus.COMPLETED: "IsCl
 
 
 def _kind_of(task_id: str) -> str:
-    sobject = read.sobject_of(task_id)
+    sobject = read.sobject_of(write.vendor_id(task_id, "task_id"))
     if sobject not in ("Task", "ActionCadenceStepTracker"):
-        raise InputError(f"{task_id[:40]!r} is not a Task (00T...) or cadence step (8HF...) id")
-    soql.sf_id(task_id, "task_id")
+        raise InputError(
+            f"task_id {write.shown(task_id)} is not a Task (00T...) or cadence step (8HF...) id"
+        )
     return sobject
 
 
@@ -111,6 +112,7 @@ class Tasks:
 
     def list_tasks(self, query: TaskQuery) -> Pager[Task]:
         """Manual Tasks, then cadence step trackers; one query per page, expansions included."""
+        write.check_ids(query)
         phases: list[Phase[Task]] = []
         if self._wants_manual(query):
             phases.append(Phase(str(self._manual_query(query)), read.PARSE_TASK))
@@ -181,6 +183,7 @@ class Tasks:
         return self.get_task(task_id)
 
     def create_task(self, data: TaskInput) -> Task:
+        write.check_ids(data)
         # Salesforce has no idempotency key: an ambiguous failure is not retried.
         body = write.task_fields(data)
         created = self.session.send("POST", "sobjects/Task", json=body, idempotent=False)
@@ -259,7 +262,7 @@ class Tasks:
 
     def reassign_task(self, task_id: str, owner_id: str) -> Task:
         _manual_only(task_id, "assignee", "use enrollments.reassign")
-        soql.sf_id(owner_id, "owner_id")
+        owner_id = write.vendor_id(owner_id, "owner_id")
         return self._update(task_id, {"OwnerId": owner_id})
 
     def update_task_note(self, task_id: str, note: str) -> Task:
@@ -274,6 +277,7 @@ class Tasks:
         CreatedDate); the two lazily paged streams are merged by ``occurred_at``.
         A closed Task without a completion time sorts by its creation instead.
         """
+        write.check_ids(query)
         kinds = set(query.kinds)
         unknown = kinds - set(read.ACTIVITY_SUBTYPES) - {ActivityKind.NOTE}
         if unknown:
@@ -311,6 +315,7 @@ class Tasks:
         select.order = f"{moment} ASC NULLS FIRST, Id"
 
     def log_call(self, data: CallInput) -> Activity:
+        write.check_ids(data)
         created = self.session.send(
             "POST", "sobjects/Task", json=write.call_fields(data), idempotent=False
         )
@@ -319,7 +324,7 @@ class Tasks:
         return self.reader.one(select, read.PARSE_TASK_ACTIVITY, "task")
 
     def log_note(self, data: NoteInput) -> Activity:
-        soql.sf_id(data.target_id, "target_id")
+        write.check_ids(data)
         created = self.session.send(
             "POST", "sobjects/Note", json=write.note_fields(data), idempotent=False
         )

@@ -120,8 +120,10 @@ def quote(value: str) -> str:
 
 def sf_id(value: str, what: str = "id") -> str:
     """A Salesforce id as a literal; anything else is refused before a request."""
-    if not _ID.match(value):
-        raise InputError(f"{what} {value[:40]!r} is not a Salesforce id (15 or 18 letters/digits)")
+    if not isinstance(value, str) or not _ID.fullmatch(value):  # fullmatch: "$" admits "\n"
+        raise InputError(
+            f"{what} {str(value)[:40]!r} is not a Salesforce id (15 or 18 letters/digits)"
+        )
     return f"'{value}'"
 
 

@@ -107,9 +107,11 @@ class SalesloftAdapter(Adapter):
 
     # --- targets -------------------------------------------------------------
     def get_target(self, target_id: str) -> Target:
-        return r.target(self.api.get(f"/v2/people/{target_id}"))
+        person_id = w.vendor_id(target_id, "target_id")
+        return r.target(self.api.get(f"/v2/people/{person_id}"))
 
     def list_targets(self, query: TargetQuery) -> Pager[Target]:
+        w.check_ids(query)
         if query.ids:
             return Pager(self._targets_by_ids(query))
         return Pager(
@@ -147,18 +149,22 @@ class SalesloftAdapter(Adapter):
         return r.target(rows[0]) if rows else None
 
     def create_target(self, data: TargetInput) -> Target:
+        w.check_ids(data)
         return r.target(self.api.write("POST", "/v2/people", w.person_payload(data)))
 
     def upsert_target(self, data: TargetInput) -> Target:
+        w.check_ids(data)
         payload = w.person_upsert_payload(data)
         body = self.api.write("POST", "/v2/person_upserts", payload, idempotent=True)
         return r.target(body["person"])
 
     # --- sequences -----------------------------------------------------------
     def get_sequence(self, sequence_id: str) -> Sequence:
-        return r.sequence(self.api.get(f"/v2/cadences/{sequence_id}"))
+        cadence_id = w.vendor_id(sequence_id, "sequence_id")
+        return r.sequence(self.api.get(f"/v2/cadences/{cadence_id}"))
 
     def list_sequences(self, query: SequenceQuery) -> Pager[Sequence]:
+        w.check_ids(query)  # before the owner's guid is looked up
         params = w.cadence_params(query, self.api.guid_or_none(query.owner_id))
         return Pager(
             self.api.keyset(
@@ -174,12 +180,13 @@ class SalesloftAdapter(Adapter):
     def list_steps(self, sequence_id: str) -> Pager[Step]:
         """All steps of the cadence in cadence order (day, then step number): /v2/steps sorts
         only by timestamps, so the few pages are read first and ordered here."""
+        cadence_id = w.vendor_id(sequence_id, "sequence_id")
 
         def fetch(cursor: str | None) -> Page[Step]:
             rows: list[Row] = []
             inner = self.api.numbered(
                 "/v2/steps",
-                w.step_params(sequence_id),
+                w.step_params(cadence_id),
                 size=MAX_PER_PAGE,
                 transform=lambda page: page,
             )
@@ -195,6 +202,7 @@ class SalesloftAdapter(Adapter):
 
     # --- enrollments ---------------------------------------------------------
     def enroll(self, data: EnrollmentInput) -> Enrollment:
+        w.check_ids(data)
         payload = w.membership_payload(data)
         try:
             # A repeat is refused with "already on this cadence" and answered below with
@@ -215,9 +223,12 @@ class SalesloftAdapter(Adapter):
         return r.enrollment(rows[0]) if rows else None
 
     def get_enrollment(self, enrollment_id: str) -> Enrollment:
-        return r.enrollment(self.api.get(f"/v2/cadence_memberships/{enrollment_id}"))
+        membership_id = w.vendor_id(enrollment_id, "enrollment_id")
+        return r.enrollment(self.api.get(f"/v2/cadence_memberships/{membership_id}"))
 
     def list_enrollments(self, query: EnrollmentQuery) -> Pager[Enrollment]:
+        w.check_ids(query)
+
         def transform(rows: list[Row]) -> list[Enrollment]:
             enrollments = [r.enrollment(row) for row in rows]
             return [e for e in enrollments if _enrollment_matches(e, query)]
@@ -234,8 +245,9 @@ class SalesloftAdapter(Adapter):
         )
 
     def remove_enrollment(self, enrollment_id: str) -> Enrollment:
-        self.api.write("DELETE", f"/v2/cadence_memberships/{enrollment_id}", {})
-        return self.get_enrollment(enrollment_id)
+        membership_id = w.vendor_id(enrollment_id, "enrollment_id")
+        self.api.write("DELETE", f"/v2/cadence_memberships/{membership_id}", {})
+        return self.get_enrollment(membership_id)
 
     # --- tasks (_ops_tasks) ----------------------------------------------------
     def get_task(self, task_id: str) -> Task:

@@ -17,6 +17,7 @@ class ActivityOperations:
     def fetch(self, query: ActivityQuery) -> Fetch[Activity]:
         """The feed in the order things happened, keyed on ``occurred_at`` (the neutral
         window is about when things happened, not when the feed entry last changed)."""
+        w.check_ids(query)  # before the owner's guid is looked up
         params = w.history_params(query, self.api.guid_or_none(query.owner_id))
 
         def transform(rows: list[Row]) -> list[Activity]:
@@ -34,10 +35,12 @@ class ActivityOperations:
         )
 
     def log_call(self, data: CallInput) -> Activity:
-        w.check_call(data)  # refused before the owner's guid is looked up
+        w.check_ids(data)  # refused before the owner's guid is looked up
+        w.check_call(data)
         payload = w.call_payload(data, self.api.guid_or_none(data.owner_id))
         return r.call_activity(self.api.write("POST", "/v2/activities/calls", payload))
 
     def log_note(self, data: NoteInput) -> Activity:
+        w.check_ids(data)
         payload = w.note_payload(data, self.api.guid_or_none(data.owner_id))
         return r.note_activity(self.api.write("POST", "/v2/notes", payload))

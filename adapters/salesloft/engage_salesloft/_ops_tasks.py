@@ -54,6 +54,7 @@ class TaskOperations:
 
     # --- reads ---------------------------------------------------------------
     def fetch(self, query: TaskQuery) -> Fetch[Task]:
+        w.check_ids(query)  # before the owner's guid is looked up
         if query.status is TaskStatus.OTHER:
             raise InputError("status=other has no meaning for Salesloft tasks")
         size = per_page(query.page_size)
@@ -129,7 +130,8 @@ class TaskOperations:
 
     # --- writes --------------------------------------------------------------
     def create(self, data: TaskInput) -> Task:
-        w.task_type(data.kind)  # refused before asking who "me" is
+        w.check_ids(data)  # refused before asking who "me" is
+        w.task_type(data.kind)
         owner = data.owner_id or str(self.api.me()["id"])
         # Salesloft answers a repeated idempotency_key with the first task, so an
         # ambiguous failure can be retried as-is.

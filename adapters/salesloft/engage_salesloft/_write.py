@@ -10,6 +10,7 @@ The other direction (payload -> neutral record) is ``_read``.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -70,11 +71,71 @@ def activity_types(kind: ActivityKind) -> list[str]:
     return [name for name, mapped in ACTIVITY_KINDS.items() if mapped is kind]
 
 
-def split_task_id(task_id: str) -> tuple[str, str]:
-    """``("action", native id)`` for a cadence action, ``("task", native id)`` otherwise."""
-    if task_id.startswith(ACTION_PREFIX):
-        return "action", task_id[len(ACTION_PREFIX) :]
-    return "task", task_id
+# --- ids ---------------------------------------------------------------------------
+
+# A Salesloft id is a positive integer: ASCII digits, no sign, no leading zero, at most 19.
+_ID = re.compile(r"[1-9][0-9]{0,18}")
+
+IdCarrier = (
+    TargetInput
+    | EnrollmentInput
+    | TaskInput
+    | CallInput
+    | NoteInput
+    | TargetQuery
+    | SequenceQuery
+    | EnrollmentQuery
+    | TaskQuery
+    | ActivityQuery
+)
+
+
+def shown(value: object) -> str:
+    """``value`` for an error message: a string's repr, cut to 40 characters; else its type."""
+    if isinstance(value, str):
+        cut = repr(value[:40])
+        return cut if len(value) <= 40 else f"{cut}... ({len(value)} characters)"
+    return f"of type {type(value).__name__}"
+
+
+def vendor_id(value: object, what: str) -> str:
+    """``value`` if it is a Salesloft id, else ``InputError`` naming ``what``.
+
+    Every caller id goes through this before it reaches a path, a query or a
+    body, so ``../people/1`` or ``1?per_page=100`` can never address anything.
+    """
+    if isinstance(value, str) and _ID.fullmatch(value):
+        return value
+    raise InputError(
+        f"{what} {shown(value)} is not a Salesloft id (a positive whole number such as 1001)"
+    )
+
+
+def check_ids(data: IdCarrier) -> None:
+    """Every id field (``*_id``, each of ``ids``) of a neutral input or query, by ``vendor_id``."""
+    for name in type(data).model_fields:
+        value = getattr(data, name)
+        if name.endswith("_id") and value is not None:
+            vendor_id(value, name)
+        elif name == "ids":
+            for item in value:
+                vendor_id(item, name)
+
+
+def split_task_id(task_id: object) -> tuple[str, str]:
+    """``("action", native id)`` for a cadence action, ``("task", native id)`` otherwise;
+    ``InputError`` for anything that is neither."""
+    if isinstance(task_id, str):
+        if task_id.startswith(ACTION_PREFIX):
+            native = task_id[len(ACTION_PREFIX) :]
+            if _ID.fullmatch(native):
+                return "action", native
+        elif _ID.fullmatch(task_id):
+            return "task", task_id
+    raise InputError(
+        f"task_id {shown(task_id)} is not a Salesloft task id (such as 1001)"
+        f" or cadence action id (such as {ACTION_PREFIX}1001)"
+    )
 
 
 # --- targets (people) --------------------------------------------------------------
@@ -300,4 +361,14 @@ def vendor_action_request(name: str) -> tuple[str, str]:
     method = method.upper()
     if method not in {"GET", "POST", "PUT", "DELETE"} or not path.startswith("/v2/"):
         raise InputError(f"vendor_action name must be '<METHOD> /v2/<path>', got {name!r}")
+    # The path stays under /v2/ and is only a path: parameters go in params, and no
+    # segment may climb out (an escape hatch, not a way around the API's root).
+    segments = path.split("/")
+    if any(seg in {".", ".."} or "%" in seg for seg in segments) or any(
+        c in path for c in "?#\\ \t\r\n"
+    ):
+        raise InputError(
+            f"vendor_action path {path[:60]!r} must be a plain /v2/ path (no '..', '%',"
+            " query or fragment; pass parameters as keyword arguments)"
+        )
     return method, path

@@ -50,7 +50,8 @@ class ToyAdapter(Adapter):
     # targets
 
     def get_target(self, target_id: str) -> Target:
-        return read.target(self.api.get(f"/people/{target_id}"))
+        person_id = write.vendor_id(target_id, "target_id")
+        return read.target(self.api.get(f"/people/{person_id}"))
 
     def list_targets(self, query: TargetQuery) -> Pager[Target]:
         return self.api.pages("/people", write.people_params(query), read.target)
@@ -69,6 +70,7 @@ class ToyAdapter(Adapter):
         return self.api.pages("/tasks", {}, read.task)
 
     def complete_task(self, task_id: str, note: str | None = None) -> Task:
+        task_id = write.vendor_id(task_id, "task_id")
         if note is not None:
             raise InputError("the toy vendor cannot keep a note on a completed task")
         return read.task(self.api.post(f"/tasks/{task_id}/complete"))
