@@ -299,8 +299,32 @@ class SalesforceAdapter(engage.Adapter):
             found.extend(_PARSE_TRACKER(row) for row in self.reader.rows(select))
         return found
 
-    def _target_of(self, enrollment_id: str) -> str:
-        return self._tracker(enrollment_id).target_id
+    def _live_target_of(
+        self, enrollment_id: str, verb: str, states: tuple[str, ...] = ("Running", "Paused")
+    ) -> str:
+        """The target whose live tracker is ``enrollment_id``.
+
+        Salesforce's pause, resume and reassign actions take the *target* and act
+        on whatever tracker is live for it; a tracker that has ended must not
+        lead them to the target's newer tracker in another cadence.
+        """
+        tracker = self._tracker(enrollment_id)
+        if tracker.vendor_state not in ("Running", "Paused", "Processing", "Initializing"):
+            raise ConflictError(
+                f"cannot {verb} enrollment {enrollment_id}: it is no longer running"
+                f" (state {tracker.vendor_state!r}); the target may be in another cadence now",
+                vendor=self.vendor,
+                code="TRACKER_NOT_LIVE",
+            )
+        if tracker.vendor_state not in states:
+            raise ConflictError(
+                f"cannot {verb} enrollment {enrollment_id}: it is not"
+                f" {'paused' if states == ('Paused',) else 'running'}"
+                f" (state {tracker.vendor_state!r})",
+                vendor=self.vendor,
+                code="TRACKER_STATE",
+            )
+        return tracker.target_id
 
     def remove_enrollment(self, enrollment_id: str) -> Enrollment:
         enrollment_id = write.vendor_id(enrollment_id, "enrollment_id")
@@ -308,17 +332,19 @@ class SalesforceAdapter(engage.Adapter):
         return self._tracker(enrollment_id)
 
     def pause_enrollment(self, enrollment_id: str) -> Enrollment:
-        self.actions.one(write.PAUSE, write.pause_input(self._target_of(enrollment_id)))
+        target = self._live_target_of(enrollment_id, "pause", ("Running",))
+        self.actions.one(write.PAUSE, write.pause_input(target))
         return self._tracker(enrollment_id)
 
     def resume_enrollment(self, enrollment_id: str) -> Enrollment:
-        self.actions.one(write.RESUME, write.resume_input(self._target_of(enrollment_id)))
+        target = self._live_target_of(enrollment_id, "resume", ("Paused",))
+        self.actions.one(write.RESUME, write.resume_input(target))
         return self._tracker(enrollment_id)
 
     def reassign_enrollment(self, enrollment_id: str, owner_id: str) -> Enrollment:
         enrollment_id = write.vendor_id(enrollment_id, "enrollment_id")
         owner_id = write.vendor_id(owner_id, "owner_id")
-        target = self._target_of(enrollment_id)
+        target = self._live_target_of(enrollment_id, "reassign")
         self.actions.one(write.CHANGE_ASSIGNEE, write.change_assignee_input(target, owner_id))
         return self._tracker(enrollment_id)
 

@@ -194,3 +194,24 @@ def test_raw_client_is_simple_salesforce(engage_tenant: Any) -> None:
     raw = engage_tenant.raw
     assert type(raw).__name__ == "Salesforce"
     assert raw.query("SELECT COUNT() FROM ActionCadence")["totalSize"] == 6
+
+
+def test_tracker_actions_act_on_the_given_tracker_only(engage_tenant: Any) -> None:
+    """Salesforce's pause/resume/reassign take the *target*; engage must not let an old
+    tracker id reach the target's newer tracker."""
+    t = engage_tenant
+    first = t.enrollments.enroll(target_id=FREE_LEAD, sequence_id=CADENCE)
+    t.enrollments.remove(first.id)
+    second = t.enrollments.enroll(target_id=FREE_LEAD, sequence_id=OTHER_CADENCE)
+    assert second.id != first.id
+    for act in (
+        lambda: t.enrollments.pause(first.id),
+        lambda: t.enrollments.resume(first.id),
+        lambda: t.enrollments.reassign(first.id, owner_id=OTHER_REP),
+    ):
+        with pytest.raises(ConflictError, match="no longer"):
+            act()
+    live = t.enrollments.get(second.id)
+    assert live.state is EnrollmentState.ACTIVE and live.owner_id != OTHER_REP
+    with pytest.raises(ConflictError, match="not paused"):
+        t.enrollments.resume(second.id)
