@@ -26,7 +26,8 @@ through the same policy with :func:`requests_session`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 from pydantic import SecretStr
@@ -55,6 +56,7 @@ from ._transport import (
 )
 from ._transport._clients import new_client, shared_ssl_context
 from ._transport._tokens import credential_fingerprint
+from .errors import UnavailableError
 from .pagination import Page, Pager, decode_cursor, encode_cursor
 
 if TYPE_CHECKING:
@@ -63,6 +65,8 @@ if TYPE_CHECKING:
     import requests
 
     from .adapter import TenantContext
+
+T = TypeVar("T")
 
 __all__ = [
     "REDACTED",
@@ -98,6 +102,7 @@ __all__ = [
     "requests_session",
     "shared_ssl_context",
     "token_store_key",
+    "write_once",
 ]
 
 
@@ -252,6 +257,46 @@ def oauth_app(
         grant=grant,
         scopes=scopes,
     )
+
+
+def write_once(
+    context: TenantContext,
+    write: Callable[[], T],
+    lookup: Callable[[], T | None],
+    *,
+    looks: Sequence[float] | None = None,
+) -> T:
+    """Run a write the vendor cannot key so that it lands at most once.
+
+    After an ambiguous failure (a timeout after sending, a connection broken
+    after sending, a 500/502/504: the write may have landed), ``lookup`` looks
+    for the record at each delay of ``looks`` (seconds after the failure;
+    default 0, 1, 3 and the request timeout), because a slow write can commit
+    after the client gave up. Found: it is the answer. Still absent after the
+    last look: the first write is taken as not landed and is sent once more.
+    If the operation's deadline leaves no time for the looks, or the second
+    write fails ambiguously too, ``UnavailableError(ambiguous=True)`` is
+    raised: only then may the caller's record exist without engage knowing.
+    """
+    try:
+        return write()
+    except UnavailableError as first:
+        if not first.ambiguous:
+            raise
+        failure = first
+    delays = sorted({0.0, 1.0, 3.0, context.options.timeout} if looks is None else set(looks))
+    waited = 0.0
+    for delay in delays:
+        scope = current_scope()
+        if scope is not None and scope.remaining() < (delay - waited) + 1.0:
+            raise failure  # no time left to tell: the outcome stays ambiguous
+        if delay > waited:
+            context.retry.sleep(delay - waited)
+            waited = delay
+        found = lookup()
+        if found is not None:
+            return found
+    return write()  # confirmed absent after the window: this is the only other send
 
 
 def requests_session(

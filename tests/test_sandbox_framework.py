@@ -139,3 +139,20 @@ def test_token_registry_rotates_refresh_tokens() -> None:
     assert tokens.check("nope")[0] is TokenStatus.UNKNOWN
     again = TokenRegistry(SandboxClock(), prefix="t", access_ttl=7200)
     assert again.issue("user-1").access_token == first.access_token  # deterministic
+
+
+def test_a_late_commit_lands_after_the_client_gave_up(server: SandboxServer) -> None:
+    """The request reaches the emulator late, after the client hung up: it still commits."""
+    before = len(httpx.get(server.url + "/people?limit=1000", headers=AUTH).json()["items"])
+    server.kit.faults.add(kind="timeout", delay=0.5, method="POST", path="/people")
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(
+            server.url + "/people", headers=AUTH, json={"email": "late@example.com"}, timeout=0.1
+        )
+    deadline = time.monotonic() + 5
+    found = 0
+    while time.monotonic() < deadline and not found:
+        time.sleep(0.1)
+        rows = httpx.get(server.url + "/people?limit=1000", headers=AUTH).json()["items"]
+        found = len(rows) - before
+    assert found == 1

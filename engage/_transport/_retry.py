@@ -85,6 +85,10 @@ class RetryPolicy:
         """The current time as this policy sees it (the sandbox's clock when recording)."""
         return self._clock()
 
+    def sleep(self, seconds: float) -> None:
+        """Wait as this policy waits (instant when a test or a replay says so)."""
+        self._sleep(seconds)
+
     def wait_for(self, error: BaseException, retry_number: int) -> float:
         """How long to wait before the next try after ``error``."""
         delay = self.backoff.delay(retry_number)

@@ -124,8 +124,12 @@ class FaultMiddleware:
             self.expire_tokens()
             await self.app(scope, receive, send)
         elif rule.kind == "timeout":
+            # A late commit: the request reaches the emulator only after ``delay``,
+            # typically after the client gave up. Its body is taken in first, so the
+            # emulator still handles (and commits) it once the client has hung up.
+            body = await _read_body(receive)
             await asyncio.sleep(rule.delay or 5.0)
-            await self.app(scope, receive, send)
+            await self.app(scope, _replay(body, receive), send)
         elif rule.kind == "drop":
             await _drop(send)
         else:
@@ -160,6 +164,32 @@ class FaultMiddleware:
         raw_headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": rule.status, "headers": raw_headers})
         await send({"type": "http.response.body", "body": payload})
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The request body as one message, then whatever the connection says next."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
 
 
 class DroppedConnection(Exception):

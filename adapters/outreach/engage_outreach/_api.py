@@ -7,8 +7,8 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from engage import InputError, Pager, TenantContext, UnavailableError
-from engage.transport import LinkPaginator, open_http
+from engage import InputError, Pager, TenantContext
+from engage.transport import LinkPaginator, open_http, write_once
 
 from ._protocol import MEDIA_TYPE, OUTREACH_HTTP, build_auth, pacing_scope
 from ._settings import OutreachSettings
@@ -24,28 +24,12 @@ def rows_only(fn: Callable[[dict[str, Any]], T]) -> RowMapper[T]:
     return lambda row, _index: fn(row)
 
 
-def lookup_then(lookup: Callable[[], T | None], write: Callable[[], T]) -> T:
-    """Run a non-idempotent write; after an ambiguous failure, look before writing again.
-
-    Outreach has no idempotency keys, so ``lookup`` is how a write that may have
-    happened is recognised.
-    """
-    try:
-        return write()
-    except UnavailableError as exc:
-        if not exc.ambiguous:
-            raise
-        found = lookup()
-        if found is not None:
-            return found
-        return write()
-
-
 class Session:
     """Requests as JSON:API documents; every write is sent as not blindly retryable."""
 
     def __init__(self, settings: OutreachSettings, context: TenantContext) -> None:
         self.settings = settings
+        self.context = context
         self.auth = build_auth(settings, context)
         self.http = open_http(
             context,
@@ -57,6 +41,12 @@ class Session:
         self._me: str | None = settings.user_id
         # Batch writes run in worker threads: the token's user is asked once, not per thread.
         self._me_lock = threading.Lock()
+
+    def write_once(self, lookup: Callable[[], T | None], write: Callable[[], T]) -> T:
+        """A non-idempotent write, sent at most once: Outreach has no idempotency keys,
+        so ``lookup`` recognises a write that may have landed, over the ambiguity
+        window of :func:`engage.transport.write_once`."""
+        return write_once(self.context, write, lookup)
 
     def close(self) -> None:
         """Closes the transport, which closes its auth (and so the token client)."""

@@ -17,7 +17,7 @@ from engage import (
 
 from . import _read as r
 from . import _write as w
-from ._api import API, Session, lookup_then
+from ._api import API, Session
 
 
 class EnrollmentOperations:
@@ -54,7 +54,7 @@ class EnrollmentOperations:
             return r.to_enrollment(self.session.one(doc), fallback_owner=owner)
 
         try:
-            return lookup_then(lookup, write)
+            return self.session.write_once(lookup, write)
         except ConflictError:
             # 422 "already in this sequence": enrolling is idempotent, so hand back that one.
             found = lookup()
@@ -104,7 +104,7 @@ class EnrollmentOperations:
             )
             return self.get(str(self.session.one(doc)["id"]))
 
-        return lookup_then(lookup, write)
+        return self.session.write_once(lookup, write)
 
     def remove(self, enrollment_id: str) -> Enrollment:
         # Outreach's "finish" is how a prospect is taken out; its state then reads

@@ -6,7 +6,7 @@ from engage import Pager, Target, TargetInput, TargetQuery
 
 from . import _read as r
 from . import _write as w
-from ._api import API, Session, lookup_then, rows_only
+from ._api import API, Session, rows_only
 
 
 class TargetOperations:
@@ -33,7 +33,7 @@ class TargetOperations:
     def create(self, data: TargetInput) -> Target:
         w.check_ids(data)
         body = w.prospect_body(data)
-        return lookup_then(
+        return self.session.write_once(
             lambda: self.find_by_email(data.email),
             lambda: r.to_target(
                 self.session.one(self.session.send("POST", f"{API}/prospects", body))

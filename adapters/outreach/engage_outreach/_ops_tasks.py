@@ -10,7 +10,7 @@ from engage import Pager, Task, TaskInput, TaskQuery
 
 from . import _read as r
 from . import _write as w
-from ._api import API, Session, lookup_then
+from ._api import API, Session
 
 # The task actions the neutral operations use; vendor_action reaches these and any other.
 ACTIONS = (
@@ -56,7 +56,7 @@ class TaskOperations:
         def write() -> Task:
             return r.to_task(self.session.one(self.session.send("POST", f"{API}/tasks", body)))
 
-        return lookup_then(lookup, write)
+        return self.session.write_once(lookup, write)
 
     def action(
         self, task_id: str, action: str, params: Mapping[str, Any], *, idempotent: bool = False
@@ -78,7 +78,7 @@ class TaskOperations:
             task = self.get(task_id)
             return task if task.vendor_status == "complete" else None
 
-        return lookup_then(
+        return self.session.write_once(
             lookup, lambda: self.action(task_id, "markComplete", {"completionNote": note})
         )
 

@@ -1,0 +1,101 @@
+"""Writes a vendor cannot key land at most once, even when they commit late.
+
+A late commit: the emulator holds the request past the client's timeout and
+only then handles it, so the look-up right after the failure finds nothing.
+``engage.transport.write_once`` looks again over an ambiguity window before it
+sends the write a second time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from engage_sandbox import SandboxOptions, SandboxServer, sandbox_for
+
+from engage import Engage, UnavailableError
+from engage._transport._scope import operation_scope
+from engage.transport import write_once
+
+PROSPECT = "1"
+
+
+@pytest.fixture
+def outreach() -> Iterator[tuple[Engage, SandboxServer]]:
+    sandbox = sandbox_for("outreach")
+    with SandboxServer(sandbox.create_app(SandboxOptions())) as server:
+        tenant = {
+            "vendor": "outreach",
+            **sandbox.tenant_settings(server.url),
+            "transport": {"timeout": 0.5, "max_attempts": 2, "deadline": 30},
+        }
+        eng = Engage({"acme": tenant})
+        yield eng, server
+        eng.close()
+
+
+def _tasks_with(eng: Engage, note: str) -> int:
+    tasks = eng.tenant("acme").tasks.list(target_id=PROSPECT, limit=500)
+    return sum(1 for t in tasks if t.note == note)
+
+
+def test_a_task_that_commits_after_the_client_gave_up_is_not_created_twice(
+    outreach: tuple[Engage, SandboxServer],
+) -> None:
+    eng, server = outreach
+    # The request lands 1.5 s late; the client's timeout is 0.5 s.
+    server.kit.faults.add(kind="timeout", delay=1.5, method="POST", path="/api/v2/tasks")
+    due = datetime.now(UTC) + timedelta(days=2)
+    task = eng.tenant("acme").tasks.create(target_id=PROSPECT, subject="late-commit-1", due_at=due)
+    assert task.note == "late-commit-1"  # Outreach keeps the subject as the task's note
+    time.sleep(2.0)  # until the held request has surely landed
+    assert _tasks_with(eng, "late-commit-1") == 1
+
+
+def test_a_write_that_never_landed_is_sent_once_more(
+    outreach: tuple[Engage, SandboxServer],
+) -> None:
+    eng, server = outreach
+    server.kit.faults.add(kind="drop", method="POST", path="/api/v2/tasks")  # before commit
+    due = datetime.now(UTC) + timedelta(days=2)
+    eng.tenant("acme").tasks.create(target_id=PROSPECT, subject="dropped-1", due_at=due)
+    assert _tasks_with(eng, "dropped-1") == 1
+
+
+class _Context:
+    """The two things write_once reads from a tenant's context."""
+
+    def __init__(self) -> None:
+        self.slept: list[float] = []
+        self.options = type("O", (), {"timeout": 10.0})()
+        self.retry = type("R", (), {"sleep": self.slept.append})()
+
+
+def _ambiguous() -> Any:
+    raise UnavailableError("reset after sending", vendor="v", ambiguous=True)
+
+
+def test_the_looks_follow_the_window_and_stop_at_the_first_find() -> None:
+    context = _Context()
+    answers = iter([None, None, "found"])
+    assert write_once(context, _ambiguous, lambda: next(answers)) == "found"  # type: ignore[arg-type]
+    assert context.slept == [1.0, 2.0]  # looked at 0, 1 and 3 s after the failure
+
+
+def test_no_time_to_look_leaves_the_outcome_ambiguous() -> None:
+    context = _Context()
+    sent: list[int] = []
+
+    def write() -> Any:
+        sent.append(1)
+        return _ambiguous()
+
+    with (
+        operation_scope(vendor="v", tenant="t", operation="op", deadline_seconds=2),
+        pytest.raises(UnavailableError) as caught,
+    ):
+        write_once(context, write, lambda: None)  # type: ignore[arg-type]
+    assert caught.value.ambiguous and sent == [1]  # never sent twice without looking
