@@ -27,7 +27,7 @@ through the same policy with :func:`requests_session`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import httpx
 from pydantic import SecretStr
@@ -64,6 +64,7 @@ if TYPE_CHECKING:
 
     import requests
 
+    from ._transport import RetryPolicy, TransportOptions
     from .adapter import TenantContext
 
 T = TypeVar("T")
@@ -86,6 +87,7 @@ __all__ = [
     "RefreshingAuth",
     "TokenSet",
     "VendorHttp",
+    "WritePolicy",
     "build_error",
     "current_scope",
     "decode_cursor",
@@ -259,8 +261,18 @@ def oauth_app(
     )
 
 
+class WritePolicy(Protocol):
+    """What :func:`write_once` reads: a :class:`TenantContext` or an :class:`HttpTransport`."""
+
+    @property
+    def options(self) -> TransportOptions: ...
+
+    @property
+    def retry(self) -> RetryPolicy: ...
+
+
 def write_once(
-    context: TenantContext,
+    context: WritePolicy,
     write: Callable[[], T],
     lookup: Callable[[], T | None],
     *,

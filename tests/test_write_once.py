@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from engage_sandbox import SandboxOptions, SandboxServer, sandbox_for
+from engage_sandbox import SandboxClock, SandboxOptions, SandboxServer, sandbox_for
 
 from engage import Engage, UnavailableError
 from engage._transport._scope import operation_scope
@@ -99,3 +99,52 @@ def test_no_time_to_look_leaves_the_outcome_ambiguous() -> None:
     ):
         write_once(context, write, lambda: None)  # type: ignore[arg-type]
     assert caught.value.ambiguous and sent == [1]  # never sent twice without looking
+
+
+@pytest.fixture
+def salesloft() -> Iterator[tuple[Engage, SandboxServer]]:
+    sandbox = sandbox_for("salesloft")
+    # The emulator's clock follows ours, as a vendor's does: look-ups compare times.
+    options = SandboxOptions(clock=SandboxClock(datetime.now(UTC), real=True))
+    with SandboxServer(sandbox.create_app(options)) as server:
+        tenant = {
+            "vendor": "salesloft",
+            **sandbox.tenant_settings(server.url),
+            "transport": {"timeout": 0.5, "max_attempts": 2, "deadline": 30},
+        }
+        eng = Engage({"acme": tenant})
+        yield eng, server
+        eng.close()
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"status": 502, "after_commit": True},
+        {"kind": "drop", "after_commit": True},
+        {"kind": "timeout", "delay": 1.5},  # a late commit
+        {"kind": "drop"},  # before commit: sent once more
+    ],
+    ids=["502-after-commit", "reset-after-commit", "late-commit", "dropped-before"],
+)
+def test_salesloft_calls_and_notes_are_logged_once(
+    salesloft: tuple[Engage, SandboxServer], fault: dict[str, Any]
+) -> None:
+    eng, server = salesloft
+    acme = eng.tenant("acme")
+    person = acme.targets.list(limit=1).first()
+    assert person is not None
+    server.kit.faults.add(method="POST", path="/v2/activities/calls", **fault)
+    call = acme.activities.log_call(
+        target_id=person.id, direction="outbound", duration_seconds=4242, notes="once"
+    )
+    server.kit.faults.add(method="POST", path="/v2/notes", **fault)
+    note = acme.activities.log_note(target_id=person.id, body="noted exactly once")
+    time.sleep(2.0)  # until a held request has surely landed
+    raw_calls = acme.raw.get("/v2/activities/calls", params={"person_id[]": person.id}).json()
+    assert sum(1 for c in raw_calls["data"] if c.get("duration") == 4242) == 1
+    raw_notes = acme.raw.get(
+        "/v2/notes", params={"associated_with_type": "person", "associated_with_id": person.id}
+    ).json()
+    assert sum(1 for n in raw_notes["data"] if n.get("content") == "noted exactly once") == 1
+    assert call.id and note.id

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from engage import Activity, ActivityQuery, CallInput, NoteInput
+from engage.transport import write_once
 
 from . import _read as r
 from . import _write as w
 from ._api import Fetch, SalesloftApi, per_page
 from ._wire import Row
+
+# How far Salesloft's clock may be behind ours when a logged call or note is looked for.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 class ActivityOperations:
@@ -38,9 +44,31 @@ class ActivityOperations:
         w.check_ids(data)  # refused before the owner's guid is looked up
         w.check_call(data)
         payload = w.call_payload(data, self.api.guid_or_none(data.owner_id))
-        return r.call_activity(self.api.write("POST", "/v2/activities/calls", payload))
+        since = self.api.http.retry.now() - CLOCK_SKEW
+
+        def lookup() -> Activity | None:
+            rows, _ = self.api.page("/v2/activities/calls", w.recent_calls_params(data.target_id))
+            found = [row for row in rows if r.is_logged_call(row, data, since)]
+            return r.call_activity(found[0]) if found else None
+
+        return write_once(
+            self.api.http,
+            lambda: r.call_activity(self.api.write("POST", "/v2/activities/calls", payload)),
+            lookup,
+        )
 
     def log_note(self, data: NoteInput) -> Activity:
         w.check_ids(data)
         payload = w.note_payload(data, self.api.guid_or_none(data.owner_id))
-        return r.note_activity(self.api.write("POST", "/v2/notes", payload))
+        since = self.api.http.retry.now() - CLOCK_SKEW
+
+        def lookup() -> Activity | None:
+            rows, _ = self.api.page("/v2/notes", w.recent_notes_params(data.target_id))
+            found = [row for row in rows if r.is_logged_note(row, data, since)]
+            return r.note_activity(found[0]) if found else None
+
+        return write_once(
+            self.api.http,
+            lambda: r.note_activity(self.api.write("POST", "/v2/notes", payload)),
+            lookup,
+        )

@@ -18,9 +18,11 @@ import pydantic
 from engage import (
     Activity,
     ActivityKind,
+    CallInput,
     Enrollment,
     EnrollmentState,
     MappingError,
+    NoteInput,
     Sequence,
     Step,
     StepKind,
@@ -341,3 +343,30 @@ def _int(value: Any) -> int | None:
         return None if value is None else int(value)
     except (TypeError, ValueError):
         return None
+
+
+# --- recognising a write that may have landed ---------------------------------------
+
+
+def _recent(created_at: datetime | None, since: datetime) -> bool:
+    return created_at is not None and created_at >= since
+
+
+def is_logged_call(raw: Mapping[str, Any], data: CallInput, since: datetime) -> bool:
+    """Whether ``raw`` is the call ``data`` logged (created since ``since``): Salesloft has
+    no idempotency keys, so the person, duration and disposition created in the
+    window are how an ambiguous write is recognised."""
+    c = _parse(w.Call, raw, "call")
+    person = c.called_person.id if c.called_person else None
+    return (
+        str(person) == data.target_id
+        and c.duration == data.duration_seconds
+        and (data.outcome is None or c.disposition == data.outcome)
+        and _recent(c.created_at, since)
+    )
+
+
+def is_logged_note(raw: Mapping[str, Any], data: NoteInput, since: datetime) -> bool:
+    n = _parse(w.Note, raw, "note")
+    about = n.associated_with.id if n.associated_with else None
+    return str(about) == data.target_id and n.content == data.body and _recent(n.created_at, since)

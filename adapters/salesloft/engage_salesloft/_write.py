@@ -352,6 +352,26 @@ def note_payload(data: NoteInput, owner_guid: str | None) -> Body:
     return payload
 
 
+def recent_calls_params(target_id: str) -> list[tuple[str, str]]:
+    """The newest calls with the person: where a call that may have landed is looked for."""
+    return [
+        ("person_id[]", target_id),
+        ("sort_by", "created_at"),
+        ("sort_direction", "DESC"),
+        ("per_page", "25"),
+    ]
+
+
+def recent_notes_params(target_id: str) -> list[tuple[str, str]]:
+    return [
+        ("associated_with_type", "person"),
+        ("associated_with_id", target_id),
+        ("sort_by", "created_at"),
+        ("sort_direction", "DESC"),
+        ("per_page", "25"),
+    ]
+
+
 # --- escape hatch ----------------------------------------------------------------------
 
 
