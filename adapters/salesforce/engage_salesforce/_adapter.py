@@ -35,6 +35,7 @@ from engage import (
     Task,
     TaskInput,
     TaskQuery,
+    UnavailableError,
 )
 from engage import Sequence as SequenceRecord
 from engage.pagination import Page, Pager
@@ -272,10 +273,12 @@ class SalesforceAdapter(engage.Adapter):
             for _, item in valid
         ]
         outcomes = self.actions.invoke(write.ASSIGN, inputs)
+        # Read back by target: what succeeded, what was already there, and what may
+        # have landed although the answer was lost (an ambiguous failure).
         lookup = [
             item.target_id
             for (_, item), outcome in zip(valid, outcomes, strict=True)
-            if outcome.ok or isinstance(outcome.error, ConflictError)
+            if outcome.ok or isinstance(outcome.error, ConflictError) or _ambiguous(outcome.error)
         ]
         trackers = self._active_trackers(lookup)
         for (index, item), outcome in zip(valid, outcomes, strict=True):
@@ -422,3 +425,7 @@ def _missing(adapter: SalesforceAdapter, item: EnrollmentInput) -> engage.Vendor
         "the cadence tracker for this target could not be found after assigning it",
         **adapter.session.error_context(),
     )
+
+
+def _ambiguous(error: Exception | None) -> bool:
+    return isinstance(error, UnavailableError) and error.ambiguous

@@ -195,6 +195,10 @@ def classify(
     if kind is None:
         kind = error_class_for(status) if status else ValidationError
     retryable = True if code in RETRYABLE_CODES else None
+    if code == "SERVER_UNAVAILABLE" and status not in (None, 503):
+        # Only a 503 says the request was not processed; a 500/502 with this code may
+        # come after a write committed, so the method decides (the transport's rule).
+        retryable = None
     return kind, retryable
 
 

@@ -77,6 +77,21 @@ def test_enroll_many_partial_failure(engage_recorder: Any) -> None:
         assert len(_bodies(rec, "assignTargetToSalesCadence")) == 1  # one call for all four
 
 
+def test_a_batch_that_committed_without_an_answer_is_read_back(engage_recorder: Any) -> None:
+    """The action ran for every input, then a 502 came instead of its answer: the trackers
+    are read back by target, the batch is not sent again, and every item succeeds.
+    (A connection reset after commit takes the same path; tests/test_write_once.py
+    runs it live, as a cassette cannot hold a broken connection.)"""
+    fault = {"status": 502}
+    items = [{"target_id": t, "sequence_id": CADENCE} for t in FREE_LEADS]
+    with engage_recorder("salesforce", transport=NO_WAIT) as rec:
+        rec.inject(after_commit=True, path="*/assignTargetToSalesCadence", **fault)
+        result = rec.tenant.enrollments.enroll_many(items)
+        assert [i.ok for i in result] == [True, True, True]
+        assert [e.target_id for e in result.succeeded] == FREE_LEADS
+        assert len(_bodies(rec, "assignTargetToSalesCadence")) == 1
+
+
 def test_complete_many_mixes_steps_and_tasks(engage_recorder: Any) -> None:
     with engage_recorder("salesforce") as rec:
         ids = [ACTIVE_STEPS[0], OPEN_TASK, "8HF5e00000009ZZGAA", ACTIVE_STEPS[1], "bogus"]
