@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from pydantic import BaseModel
@@ -17,7 +17,7 @@ from rich.table import Table
 
 from ._client import Engage, TenantClient
 from .errors import EngageError, InputError
-from .models import Record
+from .models import Record, TaskStatusName
 
 console = Console()
 err = Console(stderr=True)
@@ -224,7 +224,12 @@ def tasks_list(
 ) -> None:
     """List tasks, by target or status."""
     run(
-        lambda: _tenant(config, tenant).tasks.list(target_id=target, status=status, limit=limit),
+        lambda: _tenant(config, tenant).tasks.list(
+            # typer gives a str; the facade checks it against TaskStatusName at run time
+            target_id=target,
+            status=cast("TaskStatusName | None", status),
+            limit=limit,
+        ),
         as_json=as_json,
     )
 

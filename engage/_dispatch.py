@@ -12,9 +12,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+import httpx
+
 from ._transport import operation_scope
 from .adapter import Adapter, Capability
-from .errors import VendorError
+from .errors import InputError, VendorError
 from .models import BatchResult
 
 T = TypeVar("T")
@@ -45,6 +47,14 @@ class Dispatcher:
             except VendorError as exc:
                 exc.with_context(tenant=self.tenant, operation=capability.value)
                 raise
+            except httpx.InvalidURL as exc:
+                # httpx refuses to build the request (nothing is sent): the caller's
+                # values made a URL too long or malformed, e.g. a long note that a
+                # vendor takes in the query string.
+                raise InputError(
+                    f"{self.adapter.vendor} {capability.value}: the input does not fit in a "
+                    f"request URL ({exc}); shorten it"
+                ) from exc
 
     def run(self, capability: Capability, fn: Callable[[], T]) -> T:
         self.check(capability)

@@ -10,57 +10,216 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from itertools import islice
+from typing import Any, Literal, TypeVar, Unpack
+
+from pydantic_core import PydanticCustomError
 
 from ._dispatch import Dispatcher
 from .adapter import Capability
-from .errors import InputError
+from .errors import EngageError, InputError
 from .models import (
+    MAX_LONG_TEXT,
+    MAX_SHORT_TEXT,
     Activity,
+    ActivityKind,
+    ActivityKindName,
     BatchResult,
+    CallFields,
     CallInput,
     Enrollment,
+    EnrollmentFields,
     EnrollmentInput,
+    EnrollmentState,
+    EnrollmentStateName,
+    NoteFields,
     NoteInput,
     Sequence,
     Step,
     Target,
+    TargetFields,
     TargetInput,
     Task,
+    TaskFields,
     TaskInput,
+    TaskOrigin,
+    TaskOriginName,
+    TaskStatus,
+    TaskStatusName,
     _check_email,
+    _check_id,
+    _moment,
+    _shown,
 )
-from .pagination import Pager
+from .pagination import Page, Pager
 from .queries import ActivityQuery, EnrollmentQuery, SequenceQuery, TargetQuery, TaskQuery
 
 T = TypeVar("T")
 InputT = TypeVar("InputT", TargetInput, EnrollmentInput, TaskInput, CallInput, NoteInput)
 
+MAX_BATCH = 10_000
+"""At most this many items in one ``enroll_many`` / ``complete_many``."""
+MAX_CURSOR_LENGTH = 65_535
+# What an adapter trips over when handed the cursor of another list (a missing
+# key, a value of the wrong type): reported as the caller's bad cursor.
+_CURSOR_TROUBLE = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+
 
 def _id(value: object, what: str = "id") -> str:
+    """A non-blank id string; an int is taken as its decimal digits (unambiguous)."""
     if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not value.strip():
-        raise InputError(f"{what} must be a non-empty string, got {value!r}")
-    return value.strip()
+        try:
+            value = str(value)
+        except ValueError:  # more digits than Python will print
+            raise InputError(f"{what} is an int far too large to be an id") from None
+    if not isinstance(value, str):
+        raise InputError(f"{what} must be a non-empty string, got {_shown(value)}")
+    try:
+        return _check_id(value.strip())
+    except ValueError as exc:
+        raise InputError(f"{what} {_shown(value)}: {exc}") from None
 
 
-def _aware(value: object, what: str) -> datetime:
-    if not isinstance(value, datetime):
-        raise InputError(f"{what} must be a datetime, got {type(value).__name__}")
-    if value.tzinfo is None:
-        raise InputError(f"{what} must be timezone-aware (e.g. datetime.now(UTC))")
+def _sequence_of(value: object, what: str, kind: str, cap: int) -> list[Any]:
+    """The items of a list argument: refuses None, one string, a mapping, a non-iterable."""
+    if value is None:
+        raise InputError(f"{what} must be a list of {kind}, not None")
+    if isinstance(value, str | bytes):
+        raise InputError(f"{what} must be a list of {kind}, not one string: {_shown(value)}")
+    if isinstance(value, Mapping):
+        raise InputError(f"{what} must be a list of {kind}, not a mapping")
+    if not isinstance(value, Iterable):
+        raise InputError(f"{what} must be a list of {kind}, got {_shown(value)}")
+    items = list(islice(iter(value), cap + 1))
+    if len(items) > cap:
+        raise InputError(f"{what} has more than {cap} items")
+    return items
+
+
+def _ids(value: object, what: str, cap: int = MAX_BATCH) -> tuple[str, ...]:
+    items = _sequence_of(value, what, "ids", cap)
+    found: list[str] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            raise InputError(f"{what}[{index}] must be a string id, got {_shown(item)}")
+        found.append(_id(item, f"{what}[{index}]"))
+    return tuple(found)
+
+
+def _names(value: object, what: str) -> tuple[Any, ...]:
+    """A list of enum names (checked by the query model), never one bare string."""
+    return tuple(_sequence_of(value, what, "names", 100))
+
+
+def _text(value: object, what: str, limit: int, *, blank: bool = True) -> str:
+    if not isinstance(value, str):
+        raise InputError(f"{what} must be a string, got {_shown(value)}")
+    if len(value) > limit:
+        raise InputError(f"{what} must have at most {limit} characters, got {len(value)}")
+    if not blank and not value.strip():
+        raise InputError(f"{what} must not be blank")
     return value
 
 
-def _input(
-    model: type[InputT], data: InputT | Mapping[str, Any] | None, fields: dict[str, Any]
-) -> InputT:
+def _optional_text(value: object, what: str, limit: int) -> str | None:
+    return None if value is None else _text(value, what, limit)
+
+
+def _aware(value: object, what: str) -> datetime:
+    try:
+        return _moment(value)
+    except PydanticCustomError as exc:
+        raise InputError(f"{what} {exc.message()}") from None
+
+
+def _count(limit: object) -> int | None:
+    if limit is None:
+        return None
+    if not isinstance(limit, int) or isinstance(limit, bool):
+        raise InputError(f"limit must be a whole number, got {_shown(limit)}")
+    if limit < 1:
+        raise InputError(f"limit must be at least 1, got {limit}")
+    return limit
+
+
+def _cursor(cursor: object) -> str | None:
+    if cursor is None:
+        return None
+    if not isinstance(cursor, str):
+        raise InputError(f"cursor must be a string (a pager's .cursor), got {_shown(cursor)}")
+    if not cursor.strip():
+        raise InputError("cursor must not be blank: pass None to start at the first page")
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise InputError(f"not a cursor engage issued: longer than {MAX_CURSOR_LENGTH} characters")
+    _resumed(Pager(_never_fetched), cursor)  # the pager checks its cursor's format
+    return cursor
+
+
+def _never_fetched(cursor: str | None) -> Page[Any]:
+    raise AssertionError("a pager built only to check a cursor was read")
+
+
+def _bad_cursor(exc: BaseException) -> InputError:
+    return InputError(
+        f"not a cursor of this list: the list could not read it ({type(exc).__name__}); "
+        "resume a list only with a cursor it gave"
+    )
+
+
+def _guarded(pager: Pager[T]) -> Pager[T]:
+    """``pager`` whose fetch at a page cursor it did not hand out itself (the page of a
+    caller's cursor) turns an adapter's ``KeyError``, ``TypeError``, ... into InputError.
+
+    The pager checks its own cursors (format, checksum, which list gave them); this
+    catches what is left: an adapter tripping over a page state it cannot use. Pages
+    reached by following the list's own next cursors are not guarded, nor is the first
+    page of a list read from the start: an adapter's bug there is not the caller's input.
+    """
+    handed_out: list[str | None] = [None]
+
+    def fetch(at: str | None) -> Page[T]:
+        if at is None or at == handed_out[0]:
+            page = pager.fetch_page(at)
+        else:
+            try:
+                page = pager.fetch_page(at)
+            except EngageError:
+                raise
+            except _CURSOR_TROUBLE as exc:
+                raise _bad_cursor(exc) from exc
+        handed_out[0] = page.next_cursor
+        return page
+
+    return Pager(fetch)
+
+
+def _resumed(pager: Pager[T], cursor: str) -> Pager[T]:
+    try:
+        return pager.resume(cursor)
+    except EngageError:
+        raise
+    except _CURSOR_TROUBLE as exc:
+        raise _bad_cursor(exc) from exc
+
+
+def _input(model: type[InputT], data: object, fields: Mapping[str, Any]) -> InputT:
+    """The input from ``data`` (a model or a mapping) or else from keyword ``fields``."""
     if data is None:
         return model(**fields)
     if fields:
         raise InputError(f"pass either a {model.__name__} or keyword fields, not both")
-    return model.coerce(data if isinstance(data, model) else dict(data))
+    return _one(model, data, "data")
+
+
+def _one(model: type[InputT], data: object, what: str) -> InputT:
+    if isinstance(data, model):
+        return model.coerce(data)
+    if isinstance(data, Mapping):
+        if not all(isinstance(key, str) for key in data):
+            raise InputError(f"{what} must have string keys (field names)")
+        return model.coerce(dict(data))
+    article = "an" if model.__name__[0] in "AEIOU" else "a"
+    raise InputError(f"{what} must be {article} {model.__name__} or a mapping, got {_shown(data)}")
 
 
 class _Resource:
@@ -74,14 +233,17 @@ class _Resource:
         self,
         capability: Capability,
         make: Callable[[], Pager[T]],
-        cursor: str | None,
-        limit: int | None,
+        cursor: object,
+        limit: object,
     ) -> Pager[T]:
+        start, count = _cursor(cursor), _count(limit)  # checked before the capability
         pager = self._call(capability, make)
+        if start is not None:
+            pager = _guarded(pager)
         pager = pager.with_scope(lambda: self._dispatch.scope(capability))
-        if cursor is not None:
-            pager = pager.resume(cursor)
-        return pager if limit is None else pager.limit(limit)
+        if start is not None:
+            pager = _resumed(pager, start)  # the pager checks the cursor here
+        return pager if count is None else pager.limit(count)
 
 
 class Targets(_Resource):
@@ -100,7 +262,10 @@ class Targets(_Resource):
         limit: int | None = None,
     ) -> Pager[Target]:
         query = TargetQuery(
-            updated_since=updated_since, owner_id=owner_id, ids=tuple(ids), page_size=page_size
+            updated_since=updated_since,
+            owner_id=owner_id,
+            ids=_ids(ids, "ids"),
+            page_size=page_size,
         )
         return self._list(
             Capability.TARGETS_LIST,
@@ -110,19 +275,19 @@ class Targets(_Resource):
         )
 
     def find_by_email(self, email: str) -> Target | None:
+        if not isinstance(email, str):
+            raise InputError(f"email must be a string, got {_shown(email)}")
         try:
-            address = _check_email(email if isinstance(email, str) else None)
+            address = _check_email(email) or ""
         except ValueError as exc:
-            raise InputError(str(exc)) from None
-        if address is None:
-            raise InputError("email must be a string")
+            raise InputError(f"email: {exc}") from None
         return self._call(
             Capability.TARGETS_FIND_BY_EMAIL,
             lambda: self._dispatch.adapter.find_target_by_email(address),
         )
 
     def create(
-        self, /, data: TargetInput | Mapping[str, Any] | None = None, **fields: Any
+        self, /, data: TargetInput | Mapping[str, Any] | None = None, **fields: Unpack[TargetFields]
     ) -> Target:
         payload = _input(TargetInput, data, fields)
         return self._call(
@@ -130,7 +295,7 @@ class Targets(_Resource):
         )
 
     def upsert(
-        self, /, data: TargetInput | Mapping[str, Any] | None = None, **fields: Any
+        self, /, data: TargetInput | Mapping[str, Any] | None = None, **fields: Unpack[TargetFields]
     ) -> Target:
         """Create the target, or update the one with the same e-mail address."""
         payload = _input(TargetInput, data, fields)
@@ -175,7 +340,10 @@ class Sequences(_Resource):
 
 class Enrollments(_Resource):
     def enroll(
-        self, /, data: EnrollmentInput | Mapping[str, Any] | None = None, **fields: Any
+        self,
+        /,
+        data: EnrollmentInput | Mapping[str, Any] | None = None,
+        **fields: Unpack[EnrollmentFields],
     ) -> Enrollment:
         """Put a target in a sequence; enrolling twice returns the existing enrollment."""
         payload = _input(EnrollmentInput, data, fields)
@@ -186,8 +354,14 @@ class Enrollments(_Resource):
     def enroll_many(
         self, items: Iterable[EnrollmentInput | Mapping[str, Any]]
     ) -> BatchResult[Enrollment]:
-        """Enroll many targets; the result has one outcome per item, in order."""
-        payload = [_input(EnrollmentInput, item, {}) for item in items]
+        """Enroll many targets; the result has one outcome per item, in order.
+
+        Every item is checked before the first is sent: one bad item refuses the batch.
+        """
+        given = _sequence_of(items, "items", "EnrollmentInput or mappings", MAX_BATCH)
+        payload = [
+            _one(EnrollmentInput, item, f"items[{index}]") for index, item in enumerate(given)
+        ]
         return self._dispatch.run_batch(
             Capability.ENROLLMENTS_ENROLL_MANY, lambda: self._dispatch.adapter.enroll_many(payload)
         )
@@ -204,7 +378,7 @@ class Enrollments(_Resource):
         target_id: str | None = None,
         sequence_id: str | None = None,
         owner_id: str | None = None,
-        state: str | None = None,
+        state: EnrollmentState | EnrollmentStateName | None = None,
         updated_since: datetime | None = None,
         page_size: int | None = None,
         cursor: str | None = None,
@@ -251,7 +425,10 @@ class Enrollments(_Resource):
         )
 
     def set_outcome(self, enrollment_id: str, *, outcome: str) -> Enrollment:
-        eid, value = _id(enrollment_id, "enrollment_id"), _id(outcome, "outcome")
+        """Record how the enrollment ended; the vendor's own outcome names (its adapter
+        checks them: Salesforce's completion dispositions, for one)."""
+        eid = _id(enrollment_id, "enrollment_id")
+        value = _text(outcome, "outcome", MAX_SHORT_TEXT, blank=False).strip()
         return self._call(
             Capability.ENROLLMENTS_SET_OUTCOME,
             lambda: self._dispatch.adapter.set_enrollment_outcome(eid, value),
@@ -269,12 +446,12 @@ class Tasks(_Resource):
         target_id: str | None = None,
         sequence_id: str | None = None,
         owner_id: str | None = None,
-        status: str | None = None,
-        origin: str | None = None,
+        status: TaskStatus | TaskStatusName | None = None,
+        origin: TaskOrigin | TaskOriginName | None = None,
         due_after: datetime | None = None,
         due_before: datetime | None = None,
         updated_since: datetime | None = None,
-        expand: Iterable[str] = (),
+        expand: Iterable[Literal["target", "sequence", "step"]] = (),
         page_size: int | None = None,
         cursor: str | None = None,
         limit: int | None = None,
@@ -290,14 +467,16 @@ class Tasks(_Resource):
             due_after=due_after,
             due_before=due_before,
             updated_since=updated_since,
-            expand=tuple(expand),
+            expand=_names(expand, "expand"),
             page_size=page_size,
         )
         return self._list(
             Capability.TASKS_LIST, lambda: self._dispatch.adapter.list_tasks(query), cursor, limit
         )
 
-    def create(self, /, data: TaskInput | Mapping[str, Any] | None = None, **fields: Any) -> Task:
+    def create(
+        self, /, data: TaskInput | Mapping[str, Any] | None = None, **fields: Unpack[TaskFields]
+    ) -> Task:
         payload = _input(TaskInput, data, fields)
         return self._call(
             Capability.TASKS_CREATE, lambda: self._dispatch.adapter.create_task(payload)
@@ -305,20 +484,23 @@ class Tasks(_Resource):
 
     def complete(self, task_id: str, *, note: str | None = None) -> Task:
         tid = _id(task_id, "task_id")
+        text = _optional_text(note, "note", MAX_LONG_TEXT)
         return self._call(
-            Capability.TASKS_COMPLETE, lambda: self._dispatch.adapter.complete_task(tid, note)
+            Capability.TASKS_COMPLETE, lambda: self._dispatch.adapter.complete_task(tid, text)
         )
 
     def complete_many(self, task_ids: Iterable[str]) -> BatchResult[Task]:
-        ids = [_id(task_id, "task_id") for task_id in task_ids]
+        """Complete many tasks; every id is checked before the first is sent."""
+        ids = list(_ids(task_ids, "task_ids"))
         return self._dispatch.run_batch(
             Capability.TASKS_COMPLETE_MANY, lambda: self._dispatch.adapter.complete_tasks(ids)
         )
 
     def skip(self, task_id: str, *, reason: str | None = None) -> Task:
         tid = _id(task_id, "task_id")
+        text = _optional_text(reason, "reason", MAX_LONG_TEXT)
         return self._call(
-            Capability.TASKS_SKIP, lambda: self._dispatch.adapter.skip_task(tid, reason)
+            Capability.TASKS_SKIP, lambda: self._dispatch.adapter.skip_task(tid, text)
         )
 
     def snooze(self, task_id: str, *, until: datetime) -> Task:
@@ -341,10 +523,9 @@ class Tasks(_Resource):
 
     def update_note(self, task_id: str, *, note: str) -> Task:
         tid = _id(task_id, "task_id")
-        if not isinstance(note, str):
-            raise InputError("note must be a string")
+        text = _text(note, "note", MAX_LONG_TEXT)
         return self._call(
-            Capability.TASKS_UPDATE_NOTE, lambda: self._dispatch.adapter.update_task_note(tid, note)
+            Capability.TASKS_UPDATE_NOTE, lambda: self._dispatch.adapter.update_task_note(tid, text)
         )
 
     def advance(self, task_id: str) -> Task:
@@ -361,7 +542,7 @@ class Activities(_Resource):
         *,
         target_id: str | None = None,
         owner_id: str | None = None,
-        kinds: Iterable[str] = (),
+        kinds: Iterable[ActivityKind | ActivityKindName] = (),
         since: datetime | None = None,
         until: datetime | None = None,
         page_size: int | None = None,
@@ -371,7 +552,7 @@ class Activities(_Resource):
         query = ActivityQuery(
             target_id=target_id,
             owner_id=owner_id,
-            kinds=tuple(kinds),
+            kinds=_names(kinds, "kinds"),
             since=since,
             until=until,
             page_size=page_size,
@@ -384,7 +565,7 @@ class Activities(_Resource):
         )
 
     def log_call(
-        self, /, data: CallInput | Mapping[str, Any] | None = None, **fields: Any
+        self, /, data: CallInput | Mapping[str, Any] | None = None, **fields: Unpack[CallFields]
     ) -> Activity:
         payload = _input(CallInput, data, fields)
         return self._call(
@@ -392,7 +573,7 @@ class Activities(_Resource):
         )
 
     def log_note(
-        self, /, data: NoteInput | Mapping[str, Any] | None = None, **fields: Any
+        self, /, data: NoteInput | Mapping[str, Any] | None = None, **fields: Unpack[NoteFields]
     ) -> Activity:
         payload = _input(NoteInput, data, fields)
         return self._call(

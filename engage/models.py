@@ -9,22 +9,37 @@ in the matching ``vendor_*`` field.
 
 Write inputs (``TargetInput``, ``EnrollmentInput``, ``TaskInput``,
 ``CallInput``, ``NoteInput``) are separate models; invalid input raises
-:class:`engage.InputError` before anything is sent.
+:class:`engage.InputError` before anything is sent. Inputs (and the queries of
+:mod:`engage.queries`) are strict where records are tolerant: an enum value
+must be one of the enum's values (``OTHER`` is what vendors send, never what
+callers ask for), ids and texts have length limits (``MAX_*`` below), and
+datetimes must be timezone-aware.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Annotated, Any, Generic, Self, TypeVar
+from enum import Enum, StrEnum
+from typing import Annotated, Any, Generic, Literal, Self, TypedDict, TypeVar
 
 import pydantic
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, SkipValidation
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SkipValidation,
+    StrictInt,
+    StrictStr,
+)
+from pydantic_core import PydanticCustomError
 
+from .config import describe_validation_error
 from .errors import EngageError, InputError, PartialFailure
 
 T = TypeVar("T")
@@ -116,6 +131,18 @@ class CallDirection(_OpenEnum):
     OUTBOUND = "outbound"
     INBOUND = "inbound"
     OTHER = "other"
+
+
+# The values a caller may pass for each enum: all but ``other`` (tests hold them in step).
+TargetKindName = Literal["person", "lead", "contact", "person_account"]
+EnrollmentStateName = Literal["active", "paused", "finished", "removed", "bounced"]
+TaskOriginName = Literal["manual", "sequence_step"]
+TaskKindName = Literal["call", "email", "linkedin", "general"]
+TaskStatusName = Literal["open", "completed", "skipped"]
+ActivityKindName = Literal[
+    "email", "call", "note", "meeting", "sms", "linkedin", "task", "sequence"
+]
+CallDirectionName = Literal["outbound", "inbound"]
 
 
 class VendorRef(BaseModel):
@@ -251,15 +278,32 @@ class Activity(Record):
 
 # --- write inputs ---------------------------------------------------------------
 
+MAX_ID_LENGTH = 255
+"""Ids (``target_id``, ``owner_id``, ``ids=[...]``, ...): 1 to 255 characters."""
+MAX_EMAIL_LENGTH = 254
+"""E-mail addresses (RFC 5321)."""
+MAX_SHORT_TEXT = 1_000
+"""Names, title, company, phone, subject, outcome."""
+MAX_LONG_TEXT = 65_535
+"""Notes, note bodies, skip reasons."""
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+"""Datetimes must be aware and in [EARLIEST, LATEST)."""
+MAX_CALL_SECONDS = 86_400
+"""A call lasts at most a day."""
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _check_email(value: str | None) -> str | None:
     if value is None:
         return None
     value = value.strip()
+    if len(value) > MAX_EMAIL_LENGTH:
+        raise ValueError(f"an e-mail address has at most {MAX_EMAIL_LENGTH} characters")
     if not _EMAIL.match(value):
-        raise ValueError(f"{value!r} is not an e-mail address")
+        raise ValueError(f"{_shown(value)} is not an e-mail address")
     return value
 
 
@@ -269,8 +313,93 @@ def _non_blank(value: str) -> str:
     return value
 
 
-Email = Annotated[str, AfterValidator(_check_email)]
-Id = Annotated[str, AfterValidator(_non_blank)]
+def _check_id(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"an id has at most {MAX_ID_LENGTH} characters")
+    if _CONTROL.search(value):
+        raise ValueError("an id has no control characters (newline, tab, NUL, ...)")
+    return value
+
+
+def _shown(value: object, width: int = 40) -> str:
+    """A short, safe rendering of a caller's value for an error message."""
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, str):
+        text = repr(value[:width])
+        return text if len(value) <= width else f"{text} (+{len(value) - width} characters)"
+    return f"a value of type {type(value).__name__}"
+
+
+def _choice(enum: type[_OpenEnum]) -> Callable[[object], Any]:
+    """A before-validator taking a value of ``enum`` (member or string) but ``other``."""
+    allowed = [member.value for member in enum if member.value != "other"]
+    listing = ", ".join(repr(value) for value in allowed)
+
+    def check(value: object) -> Any:
+        # A StrEnum member is a str: TaskKind.CALL passes, TaskKind.OTHER does not.
+        if isinstance(value, str) and value in allowed:
+            return enum(str(value))
+        raise PydanticCustomError(
+            "enum_choice",
+            "must be one of {allowed} (got {got})",
+            {"allowed": listing, "got": _shown(value)},
+        )
+
+    return check
+
+
+def _moment(value: object) -> datetime:
+    """An aware datetime, or ISO-8601 text with an offset; never a number."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError(
+                "aware_datetime",
+                "must be an ISO-8601 date-time with an offset (got {got})",
+                {"got": _shown(value)},
+            ) from None
+    if not isinstance(value, datetime):
+        raise PydanticCustomError(
+            "aware_datetime",
+            "must be a timezone-aware datetime (got {got})",
+            {"got": _shown(value)},
+        )
+    if value.utcoffset() is None:
+        raise PydanticCustomError(
+            "aware_datetime", "must be timezone-aware, e.g. datetime.now(UTC) (got a naive one)"
+        )
+    try:
+        in_range = EARLIEST <= value < LATEST
+    except OverflowError:
+        in_range = False
+    if not in_range:
+        raise PydanticCustomError(
+            "aware_datetime",
+            "must be from {earliest} to before {latest}",
+            {"earliest": EARLIEST.year, "latest": LATEST.year},
+        )
+    return value
+
+
+# Strict: a str only (pydantic would otherwise decode bytes, which is a guess at an encoding).
+Email = Annotated[StrictStr, AfterValidator(_check_email)]
+Id = Annotated[StrictStr, AfterValidator(_check_id)]
+ShortText = Annotated[StrictStr, Field(max_length=MAX_SHORT_TEXT)]
+LongText = Annotated[StrictStr, Field(max_length=MAX_LONG_TEXT)]
+Moment = Annotated[datetime, BeforeValidator(_moment)]
+"""A timezone-aware datetime from 1900 to 2999 (a datetime, or ISO-8601 text with an offset)."""
+
+TargetKindChoice = Annotated[TargetKind, BeforeValidator(_choice(TargetKind))]
+EnrollmentStateChoice = Annotated[EnrollmentState, BeforeValidator(_choice(EnrollmentState))]
+TaskOriginChoice = Annotated[TaskOrigin, BeforeValidator(_choice(TaskOrigin))]
+TaskKindChoice = Annotated[TaskKind, BeforeValidator(_choice(TaskKind))]
+TaskStatusChoice = Annotated[TaskStatus, BeforeValidator(_choice(TaskStatus))]
+ActivityKindChoice = Annotated[ActivityKind, BeforeValidator(_choice(ActivityKind))]
+CallDirectionChoice = Annotated[CallDirection, BeforeValidator(_choice(CallDirection))]
 
 
 class _Input(BaseModel):
@@ -282,34 +411,34 @@ class _Input(BaseModel):
         try:
             super().__init__(**data)
         except pydantic.ValidationError as exc:
-            raise InputError(_describe(type(self).__name__, exc)) from None
+            problem = describe_validation_error(f"invalid {type(self).__name__}", exc)
+        else:
+            return
+        raise InputError(problem)  # outside the handler: no input values in __context__
 
     @classmethod
-    def coerce(cls, value: Self | dict[str, Any]) -> Self:
-        """Accept an instance of the model or a plain dict of its fields."""
+    def coerce(cls, value: object) -> Self:
+        """Accept an instance of the model or a plain dict of its fields.
+
+        An instance is validated again: ``model_construct`` and
+        ``model_copy(update=...)`` build instances without validating them.
+        """
         if isinstance(value, cls):
-            return value
+            return type(value)(**dict(value))
         if isinstance(value, dict):
             return cls(**value)
         raise InputError(f"expected {cls.__name__} or dict, got {type(value).__name__}")
 
 
-def _describe(model: str, exc: pydantic.ValidationError) -> str:
-    problems = "; ".join(
-        f"{'.'.join(str(p) for p in err['loc']) or model}: {err['msg']}" for err in exc.errors()
-    )
-    return f"invalid {model}: {problems}"
-
-
 class TargetInput(_Input):
     email: Email
-    first_name: str | None = None
-    last_name: str | None = None
-    title: str | None = None
-    company: str | None = None
-    phone: str | None = None
+    first_name: ShortText | None = None
+    last_name: ShortText | None = None
+    title: ShortText | None = None
+    company: ShortText | None = None
+    phone: ShortText | None = None
     owner_id: Id | None = None
-    kind: TargetKind | None = None
+    kind: TargetKindChoice | None = None
     vendor_fields: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -323,32 +452,91 @@ class EnrollmentInput(_Input):
 
 class TaskInput(_Input):
     target_id: Id
-    subject: str
-    kind: TaskKind = TaskKind.GENERAL
-    due_at: AwareDatetime
+    subject: Annotated[ShortText, AfterValidator(_non_blank)]
+    kind: TaskKindChoice = TaskKind.GENERAL
+    due_at: Moment
     owner_id: Id | None = None
-    note: str | None = None
+    note: LongText | None = None
     # Reused on every retry so the vendor can recognise a repeat (Salesloft does).
-    idempotency_key: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    idempotency_key: Id = Field(default_factory=lambda: uuid.uuid4().hex)
     vendor_fields: dict[str, Any] = Field(default_factory=dict)
 
 
 class CallInput(_Input):
     target_id: Id
-    occurred_at: AwareDatetime | None = None
-    direction: CallDirection = CallDirection.OUTBOUND
-    duration_seconds: int | None = Field(default=None, ge=0)
-    outcome: str | None = None
-    notes: str | None = None
+    occurred_at: Moment | None = None
+    direction: CallDirectionChoice = CallDirection.OUTBOUND
+    duration_seconds: StrictInt | None = Field(default=None, ge=0, le=MAX_CALL_SECONDS)
+    outcome: Annotated[ShortText, AfterValidator(_non_blank)] | None = None
+    notes: LongText | None = None
     owner_id: Id | None = None
     vendor_fields: dict[str, Any] = Field(default_factory=dict)
 
 
 class NoteInput(_Input):
     target_id: Id
-    body: Annotated[str, AfterValidator(_non_blank)]
+    body: Annotated[LongText, AfterValidator(_non_blank)]
     owner_id: Id | None = None
     vendor_fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class TargetFields(TypedDict, total=False):
+    """The keyword fields of ``targets.create`` / ``targets.upsert`` (see TargetInput)."""
+
+    email: str
+    first_name: str | None
+    last_name: str | None
+    title: str | None
+    company: str | None
+    phone: str | None
+    owner_id: str | None
+    kind: TargetKind | TargetKindName | None
+    vendor_fields: dict[str, Any]
+
+
+class EnrollmentFields(TypedDict, total=False):
+    """The keyword fields of ``enrollments.enroll`` (see EnrollmentInput)."""
+
+    target_id: str
+    sequence_id: str
+    owner_id: str | None
+    start_step_id: str | None
+    vendor_fields: dict[str, Any]
+
+
+class TaskFields(TypedDict, total=False):
+    """The keyword fields of ``tasks.create`` (see TaskInput)."""
+
+    target_id: str
+    subject: str
+    kind: TaskKind | TaskKindName
+    due_at: datetime
+    owner_id: str | None
+    note: str | None
+    idempotency_key: str
+    vendor_fields: dict[str, Any]
+
+
+class CallFields(TypedDict, total=False):
+    """The keyword fields of ``activities.log_call`` (see CallInput)."""
+
+    target_id: str
+    occurred_at: datetime | None
+    direction: CallDirection | CallDirectionName
+    duration_seconds: int | None
+    outcome: str | None
+    notes: str | None
+    owner_id: str | None
+    vendor_fields: dict[str, Any]
+
+
+class NoteFields(TypedDict, total=False):
+    """The keyword fields of ``activities.log_note`` (see NoteInput)."""
+
+    target_id: str
+    body: str
+    owner_id: str | None
+    vendor_fields: dict[str, Any]
 
 
 # --- batch results --------------------------------------------------------------

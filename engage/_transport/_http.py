@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json as jsonlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -16,6 +17,7 @@ from ..errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
+    ProtocolError,
     QuotaExhaustedError,
     RateLimitError,
     UnavailableError,
@@ -101,7 +103,14 @@ def build_error(
 
 
 class HttpTransport:
-    """One tenant's HTTP client: paced, retried, deadline-bound, redacted in logs."""
+    """One tenant's HTTP client: paced, retried, deadline-bound, redacted in logs.
+
+    Bodies are streamed and read only up to ``options.max_response_bytes``
+    (decoded); a larger answer, declared or discovered while reading, raises
+    :class:`ProtocolError` (``code="RESPONSE_TOO_LARGE"``, not retried) without
+    holding more than the cap in memory. :meth:`read_json` decodes an answer
+    that must be JSON, or raises :class:`ProtocolError`.
+    """
 
     def __init__(
         self,
@@ -184,6 +193,25 @@ class HttpTransport:
     def get(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", url, **kwargs)
 
+    def read_json(self, response: httpx.Response) -> Any:
+        """The JSON body of ``response``; an answer that is not JSON (an HTML page from
+        a proxy, a truncated body) raises :class:`ProtocolError` with the vendor,
+        tenant, operation, status and request id."""
+        try:
+            return jsonlib.loads(response.content)
+        except (ValueError, UnicodeDecodeError) as exc:
+            kind = response.headers.get("content-type", "no content type").split(";")[0]
+            error = self._error(
+                ProtocolError,
+                f"{self.vendor} answered with something other than the JSON expected"
+                f" ({kind}, {len(response.content)} bytes)",
+                status=response.status_code,
+                code="MALFORMED_RESPONSE",
+                request_id=self._request_id(response),
+                retryable=False,
+            )
+            raise error from exc
+
     def _attempt(self, request: httpx.Request, idempotent: bool) -> httpx.Response:
         if self.protocol.pacing is not None:
             self.pacer.acquire(
@@ -199,18 +227,72 @@ class HttpTransport:
         ).as_dict()
         started = time.monotonic()
         try:
-            response = self.client.send(request)
+            response = self.client.send(request, stream=True)
+            try:
+                too_large = self._read_capped(response)
+            finally:
+                response.close()
         except httpx.TransportError as exc:
             self._log(request, None, started)
             raise self._transport_error(exc, idempotent) from exc
+        except httpx.DecodingError as exc:  # a body its Content-Encoding cannot decode
+            self._log(request, None, started)
+            raise self._error(
+                ProtocolError,
+                f"{self.vendor} answered with a body that cannot be decoded",
+                code="MALFORMED_RESPONSE",
+                retryable=False,
+            ) from exc
         self._log(request, response, started)
         observation = self.protocol.observe_rate(response)
         if observation is not None:
             self.pacer.observe(self.pacing_scope, observation)
+        if too_large is not None and response.status_code < 400:
+            raise self._too_large_error(response, too_large)
         if response.is_success:
             return response
-        response.read()
+        # An error status says more than the size of its body (a 503 stays retryable).
         raise self._status_error(response, idempotent)
+
+    def _read_capped(self, response: httpx.Response) -> int | None:
+        """Read the body, decoded, up to ``max_response_bytes``. Answer ``None``, or the
+        size found past the cap (then the body is left empty and the connection closed)."""
+        cap = self.options.max_response_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap and response.request.method != "HEAD":
+            response._content = b""
+            return int(declared)
+        chunks: list[bytes] = []
+        size = 0
+        chunk = b""
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    response._content = b""
+                    return size
+                chunks.append(chunk)
+        except BaseException:
+            # A body may hold secrets (a login's tokens): not in this frame's locals,
+            # where an error tracker would capture them with the traceback.
+            chunks.clear()
+            chunk = b""
+            raise
+        # What Response.read() does, with the chunks already in hand.
+        response._content = b"".join(chunks)
+        return None
+
+    def _too_large_error(self, response: httpx.Response, size: int) -> VendorError:
+        cap = self.options.max_response_bytes
+        return self._error(
+            ProtocolError,
+            f"{self.vendor} answered with more than {cap} bytes (at least {size}); engage"
+            " stopped reading (transport option max_response_bytes). Ask for smaller pages",
+            status=response.status_code,
+            code="RESPONSE_TOO_LARGE",
+            request_id=self._request_id(response),
+            retryable=False,
+        )
 
     def _transport_error(self, exc: httpx.TransportError, idempotent: bool) -> VendorError:
         # Connection failures happen before the request is sent: always safe.

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+MIB = 1024 * 1024
+
 
 class TransportOptions(BaseModel):
-    """Timeouts, deadline and retry bounds for one tenant (all in seconds)."""
+    """Timeouts, deadline and retry bounds (in seconds) and the largest answer read,
+    for one tenant."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -19,6 +22,11 @@ class TransportOptions(BaseModel):
     hint_cap: float = Field(default=120.0, gt=0, description="longest server-requested wait")
     retry_budget_ratio: float = Field(default=0.2, ge=0, le=1)
     retry_budget_floor: int = Field(default=10, ge=0)
+    max_response_bytes: int = Field(
+        default=32 * MIB,
+        gt=0,
+        description="largest response body read (decoded bytes); a larger one is a ProtocolError",
+    )
     batch_concurrency: int | None = Field(
         default=None, ge=1, le=64, description="parallel items in batch writes (adapter default)"
     )
