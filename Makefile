@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 
-.PHONY: venv test lint fmt demo cassettes bench docs clean
+.PHONY: venv test lint fmt demo cassettes bench soak docs clean
 
 $(UV):
 	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -41,6 +41,10 @@ cassettes: venv
 
 bench: venv
 	$(PY) -m benchmarks
+
+# Writes under injected faults, counted afterwards (~5 min; not part of `make test`).
+soak: venv
+	$(PY) -m benchmarks.soak
 
 docs: venv
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict

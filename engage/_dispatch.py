@@ -16,7 +16,7 @@ import httpx
 
 from ._transport import operation_scope
 from .adapter import Adapter, Capability
-from .errors import InputError, VendorError
+from .errors import InputError, MappingError, VendorError
 from .models import BatchResult
 
 T = TypeVar("T")
@@ -44,7 +44,7 @@ class Dispatcher:
         ):
             try:
                 yield
-            except VendorError as exc:
+            except (VendorError, MappingError) as exc:
                 exc.with_context(tenant=self.tenant, operation=capability.value)
                 raise
             except httpx.InvalidURL as exc:

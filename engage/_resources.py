@@ -74,8 +74,11 @@ def _id(value: object, what: str = "id") -> str:
             raise InputError(f"{what} is an int far too large to be an id") from None
     if not isinstance(value, str):
         raise InputError(f"{what} must be a non-empty string, got {_shown(value)}")
+    if value != value.strip():
+        # Never silently trimmed: " 1" from a product's form is a bug worth seeing.
+        raise InputError(f"{what} {_shown(value)} has leading or trailing whitespace")
     try:
-        return _check_id(value.strip())
+        return _check_id(value)
     except ValueError as exc:
         raise InputError(f"{what} {_shown(value)}: {exc}") from None
 

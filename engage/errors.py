@@ -110,12 +110,29 @@ class InputError(EngageError, ValueError):
 
 
 class MappingError(EngageError):
-    """A vendor payload did not fit the neutral model."""
+    """A vendor payload did not fit the neutral model (the request succeeded; its
+    answer could not be read). ``tenant`` and ``operation`` are filled in by the
+    facade."""
 
-    def __init__(self, message: str, *, vendor: str, object_type: str) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        vendor: str,
+        object_type: str,
+        tenant: str | None = None,
+        operation: str | None = None,
+    ) -> None:
         self.vendor = vendor
         self.object_type = object_type
+        self.tenant = tenant
+        self.operation = operation
         super().__init__(f"{vendor} {object_type}: {message}")
+
+    def with_context(self, *, tenant: str | None, operation: str | None) -> MappingError:
+        self.tenant = self.tenant or tenant
+        self.operation = self.operation or operation
+        return self
 
 
 class VendorError(EngageError):

@@ -46,7 +46,14 @@ from .errors import InputError, ProtocolError
 T = TypeVar("T")
 U = TypeVar("U")
 
-__all__ = ["Page", "Pager", "decode_cursor", "encode_cursor", "merge_sorted"]
+__all__ = [
+    "Page",
+    "Pager",
+    "decode_cursor",
+    "encode_cursor",
+    "merge_sorted",
+    "paging_loop_error",
+]
 
 
 def encode_cursor(state: dict[str, Any]) -> str:

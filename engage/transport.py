@@ -57,7 +57,7 @@ from ._transport import (
 from ._transport._clients import new_client, shared_ssl_context
 from ._transport._tokens import credential_fingerprint
 from .errors import UnavailableError
-from .pagination import Page, Pager, decode_cursor, encode_cursor
+from .pagination import Page, Pager, decode_cursor, encode_cursor, paging_loop_error
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -98,6 +98,7 @@ __all__ = [
     "oauth_refresh_auth",
     "open_http",
     "operation_scope",
+    "paging_loop_error",
     "parse_epoch",
     "parse_retry_after",
     "redact_url",

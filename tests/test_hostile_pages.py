@@ -274,3 +274,84 @@ def test_a_body_that_cannot_be_decoded_is_a_protocol_error() -> None:
     with _mock(answer) as eng, pytest.raises(ProtocolError) as info:
         eng.tenant("acme").targets.list().to_list()
     assert info.value.code == "MALFORMED_RESPONSE"
+
+
+class UsersLoop:
+    """Salesloft's /v2/users answering every page with ``next_page`` = the same page."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/v2/users":
+            await self.app(scope, receive, send)
+            return
+        sent: list[Message] = []
+
+        async def keep(message: Message) -> None:
+            sent.append(message)
+
+        await self.app(scope, receive, keep)
+        doc = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+        doc["metadata"]["paging"]["next_page"] = doc["metadata"]["paging"]["current_page"]
+        body = json.dumps(doc).encode()
+        headers = [(k, v) for k, v in sent[0]["headers"] if k.lower() != b"content-length"]
+        await send({**sent[0], "headers": [*headers, (b"content-length", b"%d" % len(body))]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def test_loops_inside_adapters_stop_too() -> None:
+    """Lists an adapter reads for itself (Salesloft's users, a Salesforce query's rows)."""
+    eng, wire = _tenant(
+        "salesloft", UsersLoop(sandbox_for("salesloft").create_app(SandboxOptions()))
+    )
+    with eng, pytest.raises(ProtocolError, match="stopped instead of looping"):
+        eng.tenant("acme").adapter.api.users()  # type: ignore[attr-defined]
+    assert len([r for r in wire.requests if r.url.path == "/v2/users"]) == 1
+    eng, wire = _looping("salesforce")
+    with eng, pytest.raises(ProtocolError, match="stopped instead of looping"):
+        eng.tenant("acme").adapter.reader.rows("SELECT Id FROM Lead")  # type: ignore[attr-defined]
+    assert len([r for r in wire.requests if "query" in r.url.path]) <= 3
+
+
+class HtmlAnswers:
+    """Every 200 answer replaced by an HTML page (a captive portal, a proxy's login page)."""
+
+    def __init__(self, app: ASGIApp, body: bytes = b"<html><body>Sign in</body></html>") -> None:
+        self.app, self.body = app, body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent: list[Message] = []
+
+        async def keep(message: Message) -> None:
+            sent.append(message)
+
+        await self.app(scope, receive, keep)
+        start = sent[0]
+        if start["status"] != 200 or "token" in scope["path"]:
+            for message in sent:
+                await send(message)
+            return
+        headers = [(b"content-type", b"text/html"), (b"content-length", b"%d" % len(self.body))]
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": self.body})
+
+
+@pytest.mark.parametrize("body", [b"<html>Sign in</html>", b"[1, 2]", b'{"nothing": true}'])
+@pytest.mark.parametrize("vendor", ["salesloft", "outreach", "salesforce", "toy"])
+def test_a_record_answered_with_the_wrong_shape_is_a_protocol_error(
+    vendor: str, body: bytes
+) -> None:
+    sandbox = toyvendor.SANDBOX if vendor == "toy" else sandbox_for(vendor)
+    eng, wire = _tenant(vendor, HtmlAnswers(sandbox.create_app(SandboxOptions(size=0.1)), body))
+    target = {"salesforce": "00Q5e0000000001EAA", "salesloft": "1000001"}.get(vendor, "1")
+    with eng, pytest.raises((ProtocolError, engage.MappingError)) as info:
+        eng.tenant("acme").targets.get(target)
+    error = info.value
+    assert (error.vendor, error.tenant, error.operation) == (vendor, "acme", "targets.get")
+    if isinstance(error, ProtocolError):
+        assert error.status == 200
+    assert len(wire.requests) <= 3

@@ -363,3 +363,12 @@ def test_the_literal_names_are_the_enum_values_but_other(literal: Any, enum: Any
 )
 def test_the_keyword_field_types_name_every_input_field(fields: Any, model: Any) -> None:
     assert set(fields.__annotations__) == set(model.model_fields)
+
+
+@pytest.mark.parametrize("padded", [" 1", "1 ", "1\n", "\t1"])
+def test_padded_ids_are_refused_not_trimmed(
+    toy: TenantClient, toy_transport: AppTransport, padded: str
+) -> None:
+    with pytest.raises(InputError, match="whitespace"):
+        toy.targets.get(padded)
+    assert toy_transport.requests == []

@@ -193,24 +193,36 @@ class HttpTransport:
     def get(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", url, **kwargs)
 
-    def read_json(self, response: httpx.Response) -> Any:
-        """The JSON body of ``response``; an answer that is not JSON (an HTML page from
-        a proxy, a truncated body) raises :class:`ProtocolError` with the vendor,
-        tenant, operation, status and request id."""
+    def read_json(self, response: httpx.Response, field: str | None = None) -> Any:
+        """The JSON body of ``response`` (or its ``field``, when the answer must be an
+        object holding it); an answer that is not JSON (an HTML page from a proxy, a
+        truncated body) or lacks ``field`` raises :class:`ProtocolError` with the
+        vendor, tenant, operation, status and request id."""
+        kind = response.headers.get("content-type", "no content type").split(";")[0]
         try:
-            return jsonlib.loads(response.content)
+            body = jsonlib.loads(response.content)
         except (ValueError, UnicodeDecodeError) as exc:
-            kind = response.headers.get("content-type", "no content type").split(";")[0]
-            error = self._error(
-                ProtocolError,
-                f"{self.vendor} answered with something other than the JSON expected"
-                f" ({kind}, {len(response.content)} bytes)",
-                status=response.status_code,
-                code="MALFORMED_RESPONSE",
-                request_id=self._request_id(response),
-                retryable=False,
+            problem = (
+                f"something other than the JSON expected ({kind}, {len(response.content)} bytes)"
             )
-            raise error from exc
+            raise self.malformed(response, problem) from exc
+        if field is None:
+            return body
+        if not isinstance(body, dict) or field not in body:
+            raise self.malformed(response, f"JSON without the {field!r} it must hold")
+        return body[field]
+
+    def malformed(self, response: httpx.Response, problem: str) -> VendorError:
+        """The :class:`ProtocolError` for an answer of the wrong shape (``problem`` says
+        what was wrong; never the body): raise it from an adapter's decoding."""
+        return self._error(
+            ProtocolError,
+            f"{self.vendor} answered with {problem}",
+            status=response.status_code,
+            code="MALFORMED_RESPONSE",
+            request_id=self._request_id(response),
+            retryable=False,
+        )
 
     def _attempt(self, request: httpx.Request, idempotent: bool) -> httpx.Response:
         if self.protocol.pacing is not None:

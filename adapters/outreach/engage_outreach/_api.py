@@ -7,10 +7,13 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from engage import InputError, Pager, TenantContext
+import httpx
+import pydantic
+
+from engage import MappingError, Pager, TenantContext
 from engage.transport import LinkPaginator, open_http, write_once
 
-from ._protocol import MEDIA_TYPE, OUTREACH_HTTP, build_auth, pacing_scope
+from ._protocol import MEDIA_TYPE, OUTREACH_HTTP, VENDOR, build_auth, pacing_scope
 from ._settings import OutreachSettings
 from ._wire import Document
 
@@ -53,7 +56,7 @@ class Session:
         self.http.close()
 
     def get(self, url: str, params: Mapping[str, str] | None = None) -> Document:
-        return Document.model_validate(self.http.get(url, params=params).json())
+        return self._document(self.http.get(url, params=params))
 
     def send(
         self,
@@ -68,7 +71,16 @@ class Session:
         response = self.http.request(
             method, url, json=body, params=params, headers=headers, idempotent=idempotent
         )
-        return Document.model_validate(response.json() if response.content else {})
+        return self._document(response) if response.content else Document.model_validate({})
+
+    def _document(self, response: httpx.Response) -> Document:
+        body = self.http.read_json(response)
+        if not isinstance(body, dict):
+            raise self.http.malformed(response, "JSON that is not a JSON:API document")
+        try:
+            return Document.model_validate(body)
+        except pydantic.ValidationError:
+            raise self.http.malformed(response, "a JSON:API document of the wrong shape") from None
 
     def pager(
         self, path: str, params: Mapping[str, str], mapper: RowMapper[T], size: int | None
@@ -88,7 +100,9 @@ class Session:
     def one(self, doc: Document) -> dict[str, Any]:
         rows = doc.rows()
         if not rows:
-            raise InputError("Outreach answered without a resource")  # pragma: no cover
+            raise MappingError(
+                "the answer holds no resource", vendor=VENDOR, object_type="document"
+            )
         return rows[0]
 
     def me_id(self) -> str:

@@ -342,14 +342,15 @@ class SalesforceSession:
         if page_size is not None:
             size = min(MAX_BATCH, max(MIN_BATCH, page_size))
             headers = {"Sforce-Query-Options": f"batchSize={size}"}
-        return query_result(self.send("GET", "query", params={"q": soql}, headers=headers).json())
+        answer = self.send("GET", "query", params={"q": soql}, headers=headers)
+        return query_result(self.http.read_json(answer))
 
     def more(self, next_url: str) -> wire.QueryResult:
         """The page a ``nextRecordsUrl`` names (only a path on the tenant's instance)."""
         if not next_url.startswith("/services/data/"):
             # Absolute or foreign links are refused by the session; this is a clearer error.
             raise InputError("the cursor does not hold a Salesforce query locator")
-        return query_result(self.send("GET", next_url).json())
+        return query_result(self.http.read_json(self.send("GET", next_url)))
 
     # --- helpers --------------------------------------------------------------------
     def error_context(self) -> dict[str, Any]:

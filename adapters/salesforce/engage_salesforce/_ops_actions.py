@@ -97,7 +97,7 @@ class ActionRunner:
                 # The transport has retried what it safely could; only inputs are retried here.
                 raise _CallFailed(exc) from exc
             status = response.status_code
-            results = action_results(response.json(), name)
+            results = action_results(self.session.http.read_json(response), name)
             if len(results) != len(pending):
                 raise MappingError(
                     f"{len(results)} results for {len(pending)} inputs",

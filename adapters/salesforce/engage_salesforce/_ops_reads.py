@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from engage import InputError, NotFoundError
-from engage.pagination import Page, Pager, decode_cursor, encode_cursor
+from engage.pagination import Page, Pager, decode_cursor, encode_cursor, paging_loop_error
 from engage.transport import build_error
 
 from . import _wire as wire
@@ -44,7 +44,11 @@ class Reader:
         """Every row of a small query (following its pages)."""
         result = self.query(soql)
         rows = list(result.records)
+        followed: set[str] = set()
         while result.nextRecordsUrl:
+            if result.nextRecordsUrl in followed:
+                raise paging_loop_error("a query's nextRecordsUrl leads back to a page read")
+            followed.add(result.nextRecordsUrl)
             result = self.more(result.nextRecordsUrl)
             rows.extend(result.records)
         return rows

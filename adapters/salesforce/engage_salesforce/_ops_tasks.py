@@ -34,7 +34,6 @@ from engage.pagination import Page, Pager, merge_sorted
 
 from . import _protocol_soql as soql
 from . import _read as read
-from . import _wire as wire
 from . import _write as write
 from ._api import SalesforceSession
 from ._ops_actions import ActionRunner
@@ -187,7 +186,7 @@ class Tasks:
         # Salesforce has no idempotency key: an ambiguous failure is not retried.
         body = write.task_fields(data)
         created = self.session.send("POST", "sobjects/Task", json=body, idempotent=False)
-        return self.get_task(wire.CreateResult.model_validate(created.json()).id)
+        return self.get_task(read.created_id(self.session.http.read_json(created), "sobject"))
 
     def complete_task(self, task_id: str, note: str | None = None) -> Task:
         if _kind_of(task_id) == "Task":
@@ -319,7 +318,7 @@ class Tasks:
         created = self.session.send(
             "POST", "sobjects/Task", json=write.call_fields(data), idempotent=False
         )
-        task_id = wire.CreateResult.model_validate(created.json()).id
+        task_id = read.created_id(self.session.http.read_json(created), "sobject")
         select = soql.Select("Task", soql.TASK_FIELDS, [f"Id = {soql.sf_id(task_id)}"])
         return self.reader.one(select, read.PARSE_TASK_ACTIVITY, "task")
 
@@ -328,7 +327,7 @@ class Tasks:
         created = self.session.send(
             "POST", "sobjects/Note", json=write.note_fields(data), idempotent=False
         )
-        note_id = wire.CreateResult.model_validate(created.json()).id
+        note_id = read.created_id(self.session.http.read_json(created), "sobject")
         select = soql.Select("Note", soql.NOTE_FIELDS, [f"Id = {soql.sf_id(note_id)}"])
         return self.reader.one(select, read.PARSE_NOTE, "note")
 

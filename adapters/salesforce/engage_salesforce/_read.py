@@ -11,6 +11,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
 
+import pydantic
+
 from engage import (
     Activity,
     ActivityKind,
@@ -296,16 +298,36 @@ def parser(
 
 def query_result(body: Any) -> wire.QueryResult:
     """A SOQL answer (``totalSize``, ``done``, ``nextRecordsUrl``, ``records``)."""
-    if not isinstance(body, dict):
+    if not isinstance(body, dict) or not isinstance(body.get("records"), list):
         raise MappingError("expected a query result", vendor=VENDOR, object_type="query")
-    return wire.QueryResult.model_validate(body)
+    try:
+        return wire.QueryResult.model_validate(body)
+    except pydantic.ValidationError:
+        raise MappingError(
+            "a query result of the wrong shape", vendor=VENDOR, object_type="query"
+        ) from None
+
+
+def created_id(body: Any, sobject: str) -> str:
+    """The id a ``POST sobjects/<type>`` answered (``{"id", "success", "errors"}``)."""
+    try:
+        return wire.CreateResult.model_validate(body).id
+    except pydantic.ValidationError:
+        raise MappingError(
+            "a create answer without an id", vendor=VENDOR, object_type=sobject
+        ) from None
 
 
 def action_results(body: Any, action: str = "action") -> list[wire.ActionResult]:
     """An invocable action's answer: one result per input, in order."""
     if not isinstance(body, list):
         raise MappingError("expected a list of action results", vendor=VENDOR, object_type=action)
-    return [wire.ActionResult.model_validate(item) for item in body]
+    try:
+        return [wire.ActionResult.model_validate(item) for item in body]
+    except pydantic.ValidationError:
+        raise MappingError(
+            "an action result of the wrong shape", vendor=VENDOR, object_type=action
+        ) from None
 
 
 def is_action_result_list(body: Any) -> bool:

@@ -290,7 +290,7 @@ class SalesloftAdapter(Adapter):
             response = self.http.request(method, path, params=dict(params))
         else:
             response = self.http.request(method, path, json=dict(params))
-        return response.json() if response.content else None
+        return self.http.read_json(response) if response.content else None
 
     def raw_client(self) -> httpx.Client:
         return self.http.client

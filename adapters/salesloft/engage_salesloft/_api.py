@@ -24,6 +24,7 @@ from engage.transport import (
     PageNumberPaginator,
     decode_cursor,
     encode_cursor,
+    paging_loop_error,
 )
 
 from ._wire import Params, Row
@@ -93,11 +94,13 @@ class SalesloftApi:
 
     # --- requests ------------------------------------------------------------
     def get(self, path: str, params: Params | None = None) -> Any:
-        return self.http.get(path, params=params or None).json()["data"]
+        return self.http.read_json(self.http.get(path, params=params or None), "data")
 
     def page(self, path: str, params: Params) -> tuple[list[Row], int | None]:
         """One list page and the number of the next one (``None`` on the last)."""
-        body = self.http.get(path, params=params).json()
+        body = self.http.read_json(self.http.get(path, params=params))
+        if not isinstance(body, dict):
+            body = {}  # no rows and no next page; a list answer that is not JSON raised above
         paging = (body.get("metadata") or {}).get("paging") or {}
         nxt = paging.get("next_page")
         return list(body.get("data") or []), int(nxt) if nxt is not None else None
@@ -108,7 +111,7 @@ class SalesloftApi:
         response = self.http.request(method, path, json=dict(payload), idempotent=idempotent)
         if response.status_code == 204 or not response.content:
             return None
-        return response.json()["data"]
+        return self.http.read_json(response, "data")
 
     def by_ids(self, path: str, ids: Iterable[str], params: Params | None = None) -> dict[str, Row]:
         """Records by id, 100 to a request. Salesloft silently leaves out ids it cannot find,
@@ -198,10 +201,13 @@ class SalesloftApi:
             users: dict[str, Row] = {}
             page: int | None = 1
             while page is not None and page <= MAX_CHEAP_PAGE:
-                rows, page = self.page(
+                rows, following = self.page(
                     "/v2/users", [("per_page", str(MAX_PER_PAGE)), ("page", str(page))]
                 )
                 users.update({str(row["id"]): row for row in rows})
+                if following is not None and following <= page:
+                    raise paging_loop_error(f"/v2/users page {page} names page {following} next")
+                page = following
             self._users = users
         return self._users
 

@@ -24,11 +24,11 @@ class ToyApi:
         )
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        return self.http.get(path, params=params).json()
+        return self.http.read_json(self.http.get(path, params=params))
 
     def post(self, path: str, json: Any = None) -> Any:
         # Not idempotent: a POST that may have reached the vendor is not blindly retried.
-        return self.http.request("POST", path, json=json).json()
+        return self.http.read_json(self.http.request("POST", path, json=json))
 
     def pages(
         self, path: str, params: dict[str, Any], convert: Callable[[dict[str, Any]], T]

@@ -7,16 +7,30 @@ payload exactly as the vendor sent it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from engage import Target, Task, TaskStatus, VendorRef
+import pydantic
+
+from engage import MappingError, Target, Task, TaskStatus, VendorRef
 
 from ._settings import VENDOR
 from ._wire import ItemList, Person, ToyTask
 
+W = TypeVar("W", bound=pydantic.BaseModel)
+
+
+def _parse(model: type[W], row: Any, object_type: str) -> W:
+    """A payload of the wrong shape is a MappingError (typed), never pydantic's own."""
+    try:
+        return model.model_validate(row)
+    except pydantic.ValidationError:
+        raise MappingError(
+            "the answer does not fit", vendor=VENDOR, object_type=object_type
+        ) from None
+
 
 def target(row: Mapping[str, Any]) -> Target:
-    person = Person.model_validate(row)
+    person = _parse(Person, row, "person")
     return Target(
         ref=VendorRef(vendor=VENDOR, object_type="person", id=str(person.id)),
         raw=dict(row),
@@ -28,7 +42,7 @@ def target(row: Mapping[str, Any]) -> Target:
 
 
 def task(row: Mapping[str, Any]) -> Task:
-    wire = ToyTask.model_validate(row)
+    wire = _parse(ToyTask, row, "task")
     return Task(
         ref=VendorRef(vendor=VENDOR, object_type="task", id=str(wire.id)),
         raw=dict(row),
@@ -40,5 +54,5 @@ def task(row: Mapping[str, Any]) -> Task:
 
 def page(body: Any) -> tuple[list[dict[str, Any]], str | None]:
     """One list response: its rows and the link to the next page."""
-    listing = ItemList.model_validate(body)
+    listing = _parse(ItemList, body, "list")
     return listing.items, listing.next
