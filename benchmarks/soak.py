@@ -103,6 +103,8 @@ class Config:
             "timeout": self.timeout,
             "connect_timeout": self.timeout,
             "deadline": 15 * self.timeout + 5,
+            # The faults' latest commit lands 5 s after the client gave up.
+            "commit_window": self.timeout + 9,
             "max_attempts": 5,
             "backoff_base": 0.2,
             "backoff_cap": 2.0,

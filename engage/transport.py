@@ -284,8 +284,8 @@ def write_once(
     After an ambiguous failure (a timeout after sending, a connection broken
     after sending, a 500/502/504: the write may have landed), ``lookup`` looks
     for the record at each delay of ``looks`` (seconds after the failure;
-    default 0, 1, 3 and the request timeout), because a slow write can commit
-    after the client gave up. Found: it is the answer. Still absent after the
+    default 0, 1, 3, 10 s and the tenant's ``commit_window``, 30 s unless
+    configured), because a vendor can commit a request after the client gave up. Found: it is the answer. Still absent after the
     last look: the first write is taken as not landed and is sent once more.
     If the operation's deadline leaves no time for the looks, or the second
     write fails ambiguously too, ``UnavailableError(ambiguous=True)`` is
@@ -297,7 +297,10 @@ def write_once(
         if not first.ambiguous:
             raise
         failure = first
-    delays = sorted({0.0, 1.0, 3.0, context.options.timeout} if looks is None else set(looks))
+    if looks is None:
+        window = context.options.commit_window
+        looks = [d for d in (0.0, 1.0, 3.0, 10.0) if d < window] + [window]
+    delays = sorted(set(looks))
     waited = 0.0
     for delay in delays:
         scope = current_scope()

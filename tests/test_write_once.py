@@ -30,7 +30,7 @@ def outreach() -> Iterator[tuple[Engage, SandboxServer]]:
         tenant = {
             "vendor": "outreach",
             **sandbox.tenant_settings(server.url),
-            "transport": {"timeout": 0.5, "max_attempts": 2, "deadline": 30},
+            "transport": {"timeout": 0.5, "max_attempts": 2, "deadline": 30, "commit_window": 5},
         }
         eng = Engage({"acme": tenant})
         yield eng, server
@@ -70,7 +70,7 @@ class _Context:
 
     def __init__(self) -> None:
         self.slept: list[float] = []
-        self.options = type("O", (), {"timeout": 10.0})()
+        self.options = type("O", (), {"timeout": 10.0, "commit_window": 30.0})()
         self.retry = type("R", (), {"sleep": self.slept.append})()
 
 
@@ -110,7 +110,7 @@ def salesloft() -> Iterator[tuple[Engage, SandboxServer]]:
         tenant = {
             "vendor": "salesloft",
             **sandbox.tenant_settings(server.url),
-            "transport": {"timeout": 0.5, "max_attempts": 2, "deadline": 30},
+            "transport": {"timeout": 0.5, "max_attempts": 2, "deadline": 30, "commit_window": 5},
         }
         eng = Engage({"acme": tenant})
         yield eng, server
@@ -148,3 +148,31 @@ def test_salesloft_calls_and_notes_are_logged_once(
     ).json()
     assert sum(1 for n in raw_notes["data"] if n.get("content") == "noted exactly once") == 1
     assert call.id and note.id
+
+
+def test_an_earlier_call_like_ours_is_not_taken_for_it(
+    salesloft: tuple[Engage, SandboxServer],
+) -> None:
+    """Call A, then call B on the same person with the same fields but other notes,
+    dropped before it committed: the look-up must not answer with call A."""
+    eng, server = salesloft
+    acme = eng.tenant("acme")
+    person = acme.targets.list(limit=1).first()
+    assert person is not None
+    first = acme.activities.log_call(target_id=person.id, duration_seconds=77, notes="call A")
+    server.kit.faults.add(kind="drop", method="POST", path="/v2/activities/calls")
+    second = acme.activities.log_call(target_id=person.id, duration_seconds=77, notes="call B")
+    assert second.id != first.id
+    raw = acme.raw.get("/v2/activities/calls", params={"person_id[]": person.id}).json()
+    assert sum(1 for c in raw["data"] if c.get("duration") == 77) == 2
+
+
+def test_a_very_late_commit_is_waited_for_within_the_commit_window(
+    outreach: tuple[Engage, SandboxServer],
+) -> None:
+    eng, server = outreach
+    server.kit.faults.add(kind="timeout", delay=4.0, method="POST", path="/api/v2/tasks")
+    due = datetime.now(UTC) + timedelta(days=2)
+    eng.tenant("acme").tasks.create(target_id=PROSPECT, subject="very-late-1", due_at=due)
+    time.sleep(1.0)
+    assert _tasks_with(eng, "very-late-1") == 1

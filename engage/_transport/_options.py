@@ -27,6 +27,12 @@ class TransportOptions(BaseModel):
         gt=0,
         description="largest response body read (decoded bytes); a larger one is a ProtocolError",
     )
+    commit_window: float = Field(
+        default=30.0,
+        ge=0,
+        description="how long after an ambiguous write engage looks for it before sending it"
+        " again (a vendor can commit a request after the client gave up)",
+    )
     batch_concurrency: int | None = Field(
         default=None, ge=1, le=64, description="parallel items in batch writes (adapter default)"
     )

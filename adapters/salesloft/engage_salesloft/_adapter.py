@@ -38,7 +38,7 @@ from engage import (
     TenantContext,
     ValidationError,
 )
-from engage.transport import OAuthApp
+from engage.transport import OAuthApp, write_once
 
 from . import _read as r
 from . import _write as w
@@ -150,7 +150,14 @@ class SalesloftAdapter(Adapter):
 
     def create_target(self, data: TargetInput) -> Target:
         w.check_ids(data)
-        return r.target(self.api.write("POST", "/v2/people", w.person_payload(data)))
+        payload = w.person_payload(data)
+        # An e-mail address is unique within a Salesloft team: it recognises a person
+        # whose creation may have landed.
+        return write_once(
+            self.http,
+            lambda: r.target(self.api.write("POST", "/v2/people", payload)),
+            lambda: self.find_target_by_email(data.email) if data.email else None,
+        )
 
     def upsert_target(self, data: TargetInput) -> Target:
         w.check_ids(data)

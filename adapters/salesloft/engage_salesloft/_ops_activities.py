@@ -49,6 +49,15 @@ class ActivityOperations:
         def lookup() -> Activity | None:
             rows, _ = self.api.page("/v2/activities/calls", w.recent_calls_params(data.target_id))
             found = [row for row in rows if r.is_logged_call(row, data, since)]
+            # Salesloft keeps a call's notes in a note of its own: the text tells our
+            # call from another one with the same person, duration and disposition.
+            note_ids = {str(row["id"]): r.call_note_id(row) for row in found}
+            notes = self.api.by_ids("/v2/notes", [n for n in note_ids.values() if n])
+            found = [
+                row
+                for row in found
+                if r.note_text(notes.get(note_ids[str(row["id"])] or "")) == data.notes
+            ]
             return r.call_activity(found[0]) if found else None
 
         return write_once(

@@ -366,6 +366,16 @@ def is_logged_call(raw: Mapping[str, Any], data: CallInput, since: datetime) -> 
     )
 
 
+def call_note_id(raw: Mapping[str, Any]) -> str | None:
+    c = _parse(w.Call, raw, "call")
+    return str(c.note.id) if c.note and c.note.id is not None else None
+
+
+def note_text(raw: Mapping[str, Any] | None) -> str | None:
+    """A note's text (``None`` for no note)."""
+    return None if raw is None else _parse(w.Note, raw, "note").content
+
+
 def is_logged_note(raw: Mapping[str, Any], data: NoteInput, since: datetime) -> bool:
     n = _parse(w.Note, raw, "note")
     about = n.associated_with.id if n.associated_with else None
