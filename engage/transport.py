@@ -33,6 +33,7 @@ import httpx
 from pydantic import SecretStr
 
 from ._connect import OAuthApp
+from ._ids import IdFormat, shown_value
 from ._paginators import KeysetPaginator, LinkPaginator, PageNumberPaginator
 from ._transport import (
     REDACTED,
@@ -74,6 +75,7 @@ __all__ = [
     "BearerAuth",
     "ErrorDetails",
     "HttpTransport",
+    "IdFormat",
     "KeysetPaginator",
     "LinkPaginator",
     "OAuth2RefreshGrant",
@@ -104,6 +106,7 @@ __all__ = [
     "redact_url",
     "requests_session",
     "shared_ssl_context",
+    "shown_value",
     "token_store_key",
     "write_once",
 ]

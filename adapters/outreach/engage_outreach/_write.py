@@ -7,7 +7,6 @@ being dropped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,6 +28,7 @@ from engage import (
     TaskQuery,
     TaskStatus,
 )
+from engage.transport import IdFormat
 
 from ._read import ENROLLMENT_STATES, MANUAL_TASK_TYPES, SEQUENCE_STEP_TASK_TYPES, TASK_STATES
 
@@ -43,7 +43,7 @@ WIRE_TASK_ACTIONS = {
 }
 CALL_OUTCOMES = {"answered": "Answered", "not answered": "Not Answered"}
 # An Outreach id is a positive integer: ASCII digits, no sign, no leading zero, at most 19.
-_ID = re.compile(r"[1-9][0-9]{0,18}")
+IDS = IdFormat(r"[1-9][0-9]{0,18}", "an Outreach id (a positive whole number such as 42)")
 
 IdCarrier = (
     TargetInput
@@ -62,36 +62,15 @@ IdCarrier = (
 # --- ids ---------------------------------------------------------------------------
 
 
-def shown(value: object) -> str:
-    """``value`` for an error message: a string's repr, cut to 40 characters; else its type."""
-    if isinstance(value, str):
-        cut = repr(value[:40])
-        return cut if len(value) <= 40 else f"{cut}... ({len(value)} characters)"
-    return f"of type {type(value).__name__}"
-
-
 def vendor_id(value: object, what: str) -> str:
-    """``value`` if it is an Outreach id, else ``InputError`` naming ``what``.
-
-    Every caller id goes through this before it reaches a path, a filter or a
-    body, so ``../users/1`` or ``1?page[size]=1000`` can never address anything.
-    """
-    if isinstance(value, str) and _ID.fullmatch(value):
-        return value
-    raise InputError(
-        f"{what} {shown(value)} is not an Outreach id (a positive whole number such as 42)"
-    )
+    """``value`` if it is an Outreach id, else ``InputError`` naming ``what`` (before any
+    request: the whole value must match, so no id becomes another path or a query)."""
+    return IDS.check(value, what)
 
 
 def check_ids(data: IdCarrier) -> None:
-    """Every id field (``*_id``, each of ``ids``) of a neutral input or query, by ``vendor_id``."""
-    for name in type(data).model_fields:
-        value = getattr(data, name)
-        if name.endswith("_id") and value is not None:
-            vendor_id(value, name)
-        elif name == "ids":
-            for item in value:
-                vendor_id(item, name)
+    """Every id field (``*_id``, each of ``ids``) of a neutral input or query."""
+    IDS.check_fields(data)
 
 
 # --- values ------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from engage import (
 )
 from engage import Sequence as SequenceRecord
 from engage.pagination import Page, Pager
-from engage.transport import OAuthApp, oauth_app
+from engage.transport import OAuthApp, oauth_app, shown_value
 
 from . import _protocol_soql as soql
 from . import _read as read
@@ -112,7 +112,7 @@ class SalesforceAdapter(engage.Adapter):
         sobject = read.sobject_of(target_id)
         if sobject not in ("Lead", "Contact"):
             raise InputError(
-                f"target_id {write.shown(target_id)} is not a Lead (00Q...) or Contact (003...) id"
+                f"target_id {shown_value(target_id)} is not a Lead (00Q...) or Contact (003...) id"
             )
         select = self._target_select(sobject).and_where(f"Id = {soql.sf_id(target_id)}")
         return self.reader.one(select, _PARSE_LEAD, sobject)

@@ -31,6 +31,7 @@ from engage import (
     TaskStatus,
 )
 from engage.pagination import Page, Pager, merge_sorted
+from engage.transport import shown_value
 
 from . import _protocol_soql as soql
 from . import _read as read
@@ -60,7 +61,7 @@ def _kind_of(task_id: str) -> str:
     sobject = read.sobject_of(write.vendor_id(task_id, "task_id"))
     if sobject not in ("Task", "ActionCadenceStepTracker"):
         raise InputError(
-            f"task_id {write.shown(task_id)} is not a Task (00T...) or cadence step (8HF...) id"
+            f"task_id {shown_value(task_id)} is not a Task (00T...) or cadence step (8HF...) id"
         )
     return sobject
 

@@ -28,6 +28,7 @@ from engage import (
     TaskKind,
     TaskQuery,
 )
+from engage.transport import IdFormat
 
 # EnrollmentState -> tracker State values (for filters).
 STATE_FILTER = {
@@ -39,7 +40,9 @@ STATE_FILTER = {
 }
 SUBTYPES = {TaskKind.CALL: "Call", TaskKind.EMAIL: "Email", TaskKind.LINKEDIN: "LinkedIn"}
 # A Salesforce id: 15 case-sensitive letters and digits, or 18 with the checksum suffix.
-_ID = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
+IDS = IdFormat(
+    r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?", "a Salesforce id (15 or 18 letters and digits)"
+)
 
 IdCarrier = (
     TargetInput
@@ -57,35 +60,15 @@ IdCarrier = (
 # --- ids ----------------------------------------------------------------------------
 
 
-def shown(value: object) -> str:
-    """``value`` for an error message: a string's repr, cut to 40 characters; else its type."""
-    if isinstance(value, str):
-        cut = repr(value[:40])
-        return cut if len(value) <= 40 else f"{cut}... ({len(value)} characters)"
-    return f"of type {type(value).__name__}"
-
-
 def vendor_id(value: object, what: str) -> str:
-    """``value`` if it is a Salesforce id, else ``InputError`` naming ``what``.
-
-    Every caller id goes through this before it reaches SOQL, a path or a body
-    (the whole value must match: no trailing newline, quote or slash). Key
-    prefixes (``00Q``, ``003``, ``00T``...) are checked where the object matters.
-    """
-    if isinstance(value, str) and _ID.fullmatch(value):
-        return value
-    raise InputError(f"{what} {shown(value)} is not a Salesforce id (15 or 18 letters and digits)")
+    """``value`` if it is a Salesforce id, else ``InputError`` naming ``what`` (before any
+    request: the whole value must match, so no id becomes another path or a query)."""
+    return IDS.check(value, what)
 
 
 def check_ids(data: IdCarrier) -> None:
-    """Every id field (``*_id``, each of ``ids``) of a neutral input or query, by ``vendor_id``."""
-    for name in type(data).model_fields:
-        value = getattr(data, name)
-        if name.endswith("_id") and value is not None:
-            vendor_id(value, name)
-        elif name == "ids":
-            for item in value:
-                vendor_id(item, name)
+    """Every id field (``*_id``, each of ``ids``) of a neutral input or query."""
+    IDS.check_fields(data)
 
 
 # --- sObject fields ---------------------------------------------------------------

@@ -10,7 +10,6 @@ The other direction (payload -> neutral record) is ``_read``.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +31,7 @@ from engage import (
     TaskQuery,
     TaskStatus,
 )
+from engage.transport import IdFormat, shown_value
 
 from ._read import ACTION_PREFIX, ACTIVITY_KINDS
 from ._wire import Params
@@ -74,7 +74,7 @@ def activity_types(kind: ActivityKind) -> list[str]:
 # --- ids ---------------------------------------------------------------------------
 
 # A Salesloft id is a positive integer: ASCII digits, no sign, no leading zero, at most 19.
-_ID = re.compile(r"[1-9][0-9]{0,18}")
+IDS = IdFormat(r"[1-9][0-9]{0,18}", "a Salesloft id (a positive whole number such as 1001)")
 
 IdCarrier = (
     TargetInput
@@ -90,36 +90,15 @@ IdCarrier = (
 )
 
 
-def shown(value: object) -> str:
-    """``value`` for an error message: a string's repr, cut to 40 characters; else its type."""
-    if isinstance(value, str):
-        cut = repr(value[:40])
-        return cut if len(value) <= 40 else f"{cut}... ({len(value)} characters)"
-    return f"of type {type(value).__name__}"
-
-
 def vendor_id(value: object, what: str) -> str:
-    """``value`` if it is a Salesloft id, else ``InputError`` naming ``what``.
-
-    Every caller id goes through this before it reaches a path, a query or a
-    body, so ``../people/1`` or ``1?per_page=100`` can never address anything.
-    """
-    if isinstance(value, str) and _ID.fullmatch(value):
-        return value
-    raise InputError(
-        f"{what} {shown(value)} is not a Salesloft id (a positive whole number such as 1001)"
-    )
+    """``value`` if it is a Salesloft id, else ``InputError`` naming ``what`` (before any
+    request: the whole value must match, so no id becomes another path or a query)."""
+    return IDS.check(value, what)
 
 
 def check_ids(data: IdCarrier) -> None:
-    """Every id field (``*_id``, each of ``ids``) of a neutral input or query, by ``vendor_id``."""
-    for name in type(data).model_fields:
-        value = getattr(data, name)
-        if name.endswith("_id") and value is not None:
-            vendor_id(value, name)
-        elif name == "ids":
-            for item in value:
-                vendor_id(item, name)
+    """Every id field (``*_id``, each of ``ids``) of a neutral input or query."""
+    IDS.check_fields(data)
 
 
 def split_task_id(task_id: object) -> tuple[str, str]:
@@ -128,12 +107,12 @@ def split_task_id(task_id: object) -> tuple[str, str]:
     if isinstance(task_id, str):
         if task_id.startswith(ACTION_PREFIX):
             native = task_id[len(ACTION_PREFIX) :]
-            if _ID.fullmatch(native):
+            if IDS.matches(native):
                 return "action", native
-        elif _ID.fullmatch(task_id):
+        elif IDS.matches(task_id):
             return "task", task_id
     raise InputError(
-        f"task_id {shown(task_id)} is not a Salesloft task id (such as 1001)"
+        f"task_id {shown_value(task_id)} is not a Salesloft task id (such as 1001)"
         f" or cadence action id (such as {ACTION_PREFIX}1001)"
     )
 

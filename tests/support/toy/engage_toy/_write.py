@@ -6,24 +6,21 @@ never silently dropped.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from engage import InputError, TargetInput, TargetQuery, TaskQuery
+from engage.transport import IdFormat
 
 PERSON_FIELDS = ("email", "first_name", "last_name")
 DEFAULT_PAGE_SIZE = 10
 # A toy id is a positive integer: ASCII digits, no sign, no leading zero, at most 19.
-_ID = re.compile(r"[1-9][0-9]{0,18}")
+IDS = IdFormat(r"[1-9][0-9]{0,18}", "a toy id (a positive whole number)")
 
 
 def vendor_id(value: object, what: str) -> str:
     """``value`` if it is a toy id, else ``InputError`` naming ``what`` (before any request:
     an id goes into a URL path, where ``../`` or ``?`` would address something else)."""
-    if isinstance(value, str) and _ID.fullmatch(value):
-        return value
-    shown = repr(value[:40]) if isinstance(value, str) else f"of type {type(value).__name__}"
-    raise InputError(f"{what} {shown} is not a toy id (a positive whole number)")
+    return IDS.check(value, what)
 
 
 def new_person(data: TargetInput) -> dict[str, Any]:
