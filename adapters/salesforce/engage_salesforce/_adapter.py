@@ -158,8 +158,7 @@ class SalesforceAdapter(engage.Adapter):
         write.check_ids(data)
         sobject = "Contact" if data.kind is TargetKind.CONTACT else "Lead"
         body = write.target_fields(data, sobject, creating=True)
-        created = self.session.send("POST", f"sobjects/{sobject}", json=body, idempotent=False)
-        return self.get_target(read.created_id(self.session.http.read_json(created), "sobject"))
+        return self.get_target(self.tasks.create_once(sobject, body, ("Email", "LastName")))
 
     def upsert_target(self, data: TargetInput) -> Target:
         write.check_ids(data)  # before the e-mail address is looked up

@@ -9,8 +9,9 @@ lives).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from engage import InputError, NotFoundError
@@ -19,7 +20,7 @@ from engage.transport import build_error
 
 from . import _wire as wire
 from ._api import SalesforceSession
-from ._protocol_soql import Select
+from ._protocol_soql import Select, datetime_literal, quote
 
 T = TypeVar("T")
 
@@ -52,6 +53,30 @@ class Reader:
             result = self.more(result.nextRecordsUrl)
             rows.extend(result.records)
         return rows
+
+    def created_since(
+        self,
+        sobject: str,
+        equal: Mapping[str, str | int | None],
+        since: datetime,
+        text: tuple[str, str | None] | None = None,
+    ) -> str | None:
+        """The id of the newest ``sobject`` created since ``since`` whose filterable
+        fields equal ``equal`` (and whose long ``text`` field, compared here, since
+        Salesforce cannot filter on it, holds the given text): how a create that may
+        have landed is recognised, Salesforce having no idempotency keys."""
+        select = Select(sobject, ["Id", *([text[0]] if text else [])], order="CreatedDate DESC")
+        for name, value in equal.items():
+            if isinstance(value, str):
+                select.and_where(f"{name} = {quote(value)}")
+            elif isinstance(value, int):
+                select.and_where(f"{name} = {value}")
+        select.and_where(f"CreatedDate >= {datetime_literal(since)}")
+        select.limit = 20
+        for row in self.query(select).records:
+            if text is None or (row.get(text[0]) or None) == (text[1] or None):
+                return str(row["Id"])
+        return None
 
     def one(self, soql: Select, parse: Callable[[dict[str, Any]], T], what: str) -> T:
         soql.limit = 1

@@ -11,7 +11,7 @@ trackers are read-only; they move only through ``sendSalesCadenceEvent``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from engage import (
@@ -31,7 +31,7 @@ from engage import (
     TaskStatus,
 )
 from engage.pagination import Page, Pager, merge_sorted
-from engage.transport import shown_value
+from engage.transport import shown_value, write_once
 
 from . import _protocol_soql as soql
 from . import _read as read
@@ -69,6 +69,10 @@ def _kind_of(task_id: str) -> str:
 def _manual_only(task_id: str, what: str, instead: str) -> None:
     if _kind_of(task_id) != "Task":
         raise InputError(f"a cadence step's {what} is set by its cadence; {instead}")
+
+
+# How far Salesforce's clock may be behind ours when a created record is looked for.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 class Tasks:
@@ -184,10 +188,34 @@ class Tasks:
 
     def create_task(self, data: TaskInput) -> Task:
         write.check_ids(data)
-        # Salesforce has no idempotency key: an ambiguous failure is not retried.
         body = write.task_fields(data)
-        created = self.session.send("POST", "sobjects/Task", json=body, idempotent=False)
-        return self.get_task(read.created_id(self.session.http.read_json(created), "sobject"))
+        task_id = self.create_once(
+            "Task", body, ("WhoId", "Subject", "TaskSubtype"), ("Description", data.note)
+        )
+        return self.get_task(task_id)
+
+    def create_once(
+        self,
+        sobject: str,
+        body: dict[str, Any],
+        keys: tuple[str, ...],
+        text: tuple[str, str | None] | None = None,
+    ) -> str:
+        """POST a new record, at most once: Salesforce has no idempotency key, so after
+        an ambiguous failure the record is looked for by ``keys`` (and ``text``)
+        among those created since the first try (``engage.transport.write_once``)."""
+        http = self.session.http
+        since = http.retry.now() - CLOCK_SKEW
+
+        def write_it() -> str:
+            created = self.session.send("POST", f"sobjects/{sobject}", json=body, idempotent=False)
+            return read.created_id(http.read_json(created), sobject)
+
+        def lookup() -> str | None:
+            equal = {key: body.get(key) for key in keys}
+            return self.reader.created_since(sobject, equal, since, text)
+
+        return write_once(http, write_it, lookup)
 
     def complete_task(self, task_id: str, note: str | None = None) -> Task:
         if _kind_of(task_id) == "Task":
@@ -316,19 +344,20 @@ class Tasks:
 
     def log_call(self, data: CallInput) -> Activity:
         write.check_ids(data)
-        created = self.session.send(
-            "POST", "sobjects/Task", json=write.call_fields(data), idempotent=False
+        fields = write.call_fields(data)
+        task_id = self.create_once(
+            "Task",
+            fields,
+            ("WhoId", "Subject", "TaskSubtype", "CallDurationInSeconds"),
+            ("Description", data.notes),
         )
-        task_id = read.created_id(self.session.http.read_json(created), "sobject")
         select = soql.Select("Task", soql.TASK_FIELDS, [f"Id = {soql.sf_id(task_id)}"])
         return self.reader.one(select, read.PARSE_TASK_ACTIVITY, "task")
 
     def log_note(self, data: NoteInput) -> Activity:
         write.check_ids(data)
-        created = self.session.send(
-            "POST", "sobjects/Note", json=write.note_fields(data), idempotent=False
-        )
-        note_id = read.created_id(self.session.http.read_json(created), "sobject")
+        fields = write.note_fields(data)
+        note_id = self.create_once("Note", fields, ("ParentId", "Title"), ("Body", data.body))
         select = soql.Select("Note", soql.NOTE_FIELDS, [f"Id = {soql.sf_id(note_id)}"])
         return self.reader.one(select, read.PARSE_NOTE, "note")
 
