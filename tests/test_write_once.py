@@ -26,7 +26,8 @@ PROSPECT = "1"
 @pytest.fixture
 def outreach() -> Iterator[tuple[Engage, SandboxServer]]:
     sandbox = sandbox_for("outreach")
-    with SandboxServer(sandbox.create_app(SandboxOptions())) as server:
+    options = SandboxOptions(clock=SandboxClock(datetime.now(UTC), real=True))
+    with SandboxServer(sandbox.create_app(options)) as server:
         tenant = {
             "vendor": "outreach",
             **sandbox.tenant_settings(server.url),
@@ -176,3 +177,24 @@ def test_a_very_late_commit_is_waited_for_within_the_commit_window(
     eng.tenant("acme").tasks.create(target_id=PROSPECT, subject="very-late-1", due_at=due)
     time.sleep(1.0)
     assert _tasks_with(eng, "very-late-1") == 1
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [{"kind": "drop", "after_commit": True}, {"kind": "drop"}],
+    ids=["reset-after-commit", "dropped-before"],
+)
+def test_outreach_calls_and_notes_are_logged_once(
+    outreach: tuple[Engage, SandboxServer], fault: dict[str, Any]
+) -> None:
+    eng, server = outreach
+    acme = eng.tenant("acme")
+    server.kit.faults.add(method="POST", path="/api/v2/calls", **fault)
+    acme.activities.log_call(target_id=PROSPECT, direction="outbound", notes="outreach once")
+    server.kit.faults.add(method="POST", path="/api/v2/prospectNotes", **fault)
+    acme.activities.log_note(target_id=PROSPECT, body="outreach note once")
+    params = {"filter[prospect][id]": PROSPECT, "page[size]": "100"}
+    calls = acme.raw.get("/api/v2/calls", params=params).json()["data"]
+    notes = acme.raw.get("/api/v2/prospectNotes", params=params).json()["data"]
+    assert sum(1 for c in calls if c["attributes"].get("note") == "outreach once") == 1
+    assert sum(1 for n in notes if n["attributes"].get("message") == "outreach note once") == 1

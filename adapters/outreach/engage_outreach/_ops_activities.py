@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from engage import (
@@ -131,6 +131,10 @@ class Merger:
         return Page(out, encode_cursor({"s": state}) if more else None)
 
 
+# How far Outreach's clock may be behind ours when a logged call or note is looked for.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
 class ActivityOperations:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -144,11 +148,40 @@ class ActivityOperations:
     def log_call(self, data: CallInput) -> Activity:
         w.check_ids(data)
         body = w.call_body(data)
-        # No lookup can tell our call from another: an ambiguous failure surfaces.
-        doc = self.session.send("POST", f"{API}/calls", body)
-        return r.to_call_activity(self.session.one(doc))
+        since = self.session.http.retry.now() - CLOCK_SKEW
+
+        def lookup() -> Activity | None:
+            # The same prospect, note and direction, created since the first try.
+            for row in self.session.get(f"{API}/calls", w.recent_params(data.target_id)).rows():
+                found = r.to_call_activity(row)
+                same_way = (row.get("attributes") or {}).get("direction") == data.direction.value
+                if same_way and r.is_logged(found, data.target_id, data.notes, since):
+                    return found
+            return None
+
+        return self.session.write_once(
+            lookup,
+            lambda: r.to_call_activity(
+                self.session.one(self.session.send("POST", f"{API}/calls", body))
+            ),
+        )
 
     def log_note(self, data: NoteInput) -> Activity:
         w.check_ids(data)
-        doc = self.session.send("POST", f"{API}/prospectNotes", w.note_body(data))
-        return r.to_note_activity(self.session.one(doc))
+        body = w.note_body(data)
+        since = self.session.http.retry.now() - CLOCK_SKEW
+
+        def lookup() -> Activity | None:
+            params = w.recent_params(data.target_id)
+            for row in self.session.get(f"{API}/prospectNotes", params).rows():
+                found = r.to_note_activity(row)
+                if r.is_logged(found, data.target_id, data.body, since):
+                    return found
+            return None
+
+        return self.session.write_once(
+            lookup,
+            lambda: r.to_note_activity(
+                self.session.one(self.session.send("POST", f"{API}/prospectNotes", body))
+            ),
+        )

@@ -328,3 +328,17 @@ def to_note_activity(payload: Mapping[str, Any]) -> Activity:
         owner_id=res.rel_id("creator"),
         body=a.message,
     )
+
+
+# --- recognising a write that may have landed ---------------------------------------
+
+
+def is_logged(activity: Activity, target_id: str, text: str | None, since: datetime) -> bool:
+    """Whether ``activity`` is the call or note engage logged (no idempotency keys at
+    Outreach): the same prospect and text, created since ``since``."""
+    return (
+        activity.target_id == target_id
+        and (activity.body or None) == (text or None)
+        and activity.occurred_at is not None
+        and activity.occurred_at >= since
+    )

@@ -247,6 +247,11 @@ def note_body(data: NoteInput) -> dict[str, Any]:
     return resource("prospectNote", attrs, prospect=("prospect", data.target_id))
 
 
+def recent_params(target_id: str) -> Params:
+    """The prospect's newest calls or notes: where a write that may have landed is looked for."""
+    return {"filter[prospect][id]": target_id, "sort": "-createdAt", "page[size]": "25"}
+
+
 # --- list filters ------------------------------------------------------------------
 
 
