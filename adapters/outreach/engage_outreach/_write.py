@@ -45,32 +45,13 @@ CALL_OUTCOMES = {"answered": "Answered", "not answered": "Not Answered"}
 # An Outreach id is a positive integer: ASCII digits, no sign, no leading zero, at most 19.
 IDS = IdFormat(r"[1-9][0-9]{0,18}", "an Outreach id (a positive whole number such as 42)")
 
-IdCarrier = (
-    TargetInput
-    | EnrollmentInput
-    | TaskInput
-    | CallInput
-    | NoteInput
-    | TargetQuery
-    | SequenceQuery
-    | EnrollmentQuery
-    | TaskQuery
-    | ActivityQuery
-)
-
 
 # --- ids ---------------------------------------------------------------------------
 
 
-def vendor_id(value: object, what: str) -> str:
-    """``value`` if it is an Outreach id, else ``InputError`` naming ``what`` (before any
-    request: the whole value must match, so no id becomes another path or a query)."""
-    return IDS.check(value, what)
-
-
-def check_ids(data: IdCarrier) -> None:
-    """Every id field (``*_id``, each of ``ids``) of a neutral input or query."""
-    IDS.check_fields(data)
+# Every caller id goes through these before it reaches a path, a query or a body.
+vendor_id = IDS.check
+check_ids = IDS.check_fields
 
 
 # --- values ------------------------------------------------------------------------

@@ -13,20 +13,14 @@ from datetime import UTC
 from typing import Any
 
 from engage import (
-    ActivityQuery,
     CallDirection,
     CallInput,
-    EnrollmentInput,
-    EnrollmentQuery,
     EnrollmentState,
     InputError,
     NoteInput,
-    SequenceQuery,
     TargetInput,
-    TargetQuery,
     TaskInput,
     TaskKind,
-    TaskQuery,
 )
 from engage.transport import IdFormat
 
@@ -44,31 +38,13 @@ IDS = IdFormat(
     r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?", "a Salesforce id (15 or 18 letters and digits)"
 )
 
-IdCarrier = (
-    TargetInput
-    | EnrollmentInput
-    | TaskInput
-    | CallInput
-    | NoteInput
-    | TargetQuery
-    | SequenceQuery
-    | EnrollmentQuery
-    | TaskQuery
-    | ActivityQuery
-)
 
 # --- ids ----------------------------------------------------------------------------
 
 
-def vendor_id(value: object, what: str) -> str:
-    """``value`` if it is a Salesforce id, else ``InputError`` naming ``what`` (before any
-    request: the whole value must match, so no id becomes another path or a query)."""
-    return IDS.check(value, what)
-
-
-def check_ids(data: IdCarrier) -> None:
-    """Every id field (``*_id``, each of ``ids``) of a neutral input or query."""
-    IDS.check_fields(data)
+# Every caller id goes through these before it reaches a path, a query or a body.
+vendor_id = IDS.check
+check_ids = IDS.check_fields
 
 
 # --- sObject fields ---------------------------------------------------------------
