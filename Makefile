@@ -6,7 +6,14 @@ PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 
-.PHONY: venv test lint fmt demo cassettes bench soak docs clean
+# `make` alone runs the tests.
+.DEFAULT_GOAL := test
+
+# System programs the tests need (redis-server), installed when missing.
+system:
+	./.ci/system-packages
+
+.PHONY: system venv test lint fmt demo cassettes bench soak docs clean
 
 $(UV):
 	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -30,7 +37,7 @@ fmt: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint
+test: lint system
 	$(VENV)/bin/pytest -q -n 2 --dist loadfile
 
 demo: venv

@@ -8,7 +8,7 @@
 """
 
 from ._async import AsyncEngage, AsyncPager, AsyncTenantClient
-from ._client import Engage, TenantClient
+from ._client import Engage, EngageOptions, TenantClient
 from ._connect import Connection
 from ._transport import (
     FileTokenStore,
@@ -17,8 +17,20 @@ from ._transport import (
     TokenStore,
     TransportOptions,
 )
-from .adapter import Adapter, Capability, TenantContext, VendorSettings
-from .config import EngageSettings, Secret, TenantConfig, TenantSource
+from .adapter import Adapter, Capability, JsonParam, TenantContext, VendorSettings
+from .changes import (
+    ChangeEvent,
+    ChangeFeed,
+    ChangePoll,
+    Checkpoint,
+    CheckpointStore,
+    Deletion,
+    MemoryCheckpointStore,
+    RedisCheckpointStore,
+    SQLiteCheckpointStore,
+    SyncResult,
+)
+from .config import ConfigPath, EngageSettings, Secret, TenantConfig, Tenants, TenantSource
 from .errors import (
     AdapterNotFoundError,
     AuthError,
@@ -71,7 +83,17 @@ from .models import (
 from .pagination import Page, Pager
 from .queries import ActivityQuery, EnrollmentQuery, SequenceQuery, TargetQuery, TaskQuery
 
-__version__ = "0.1.0"
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("engage-core")
+    except PackageNotFoundError:  # a source tree on sys.path, not installed
+        return "0+unknown"
+
+
+__version__ = _version()
 
 __all__ = [
     "Activity",
@@ -87,12 +109,20 @@ __all__ = [
     "CallDirection",
     "CallInput",
     "Capability",
+    "ChangeEvent",
+    "ChangeFeed",
+    "ChangePoll",
+    "Checkpoint",
+    "CheckpointStore",
+    "ConfigPath",
     "ConfigurationError",
     "ConflictError",
     "Connection",
+    "Deletion",
     "DisallowedHostError",
     "Engage",
     "EngageError",
+    "EngageOptions",
     "EngageSettings",
     "Enrollment",
     "EnrollmentInput",
@@ -101,7 +131,9 @@ __all__ = [
     "FileTokenStore",
     "InputError",
     "ItemResult",
+    "JsonParam",
     "MappingError",
+    "MemoryCheckpointStore",
     "MemoryTokenStore",
     "NotFoundError",
     "NoteInput",
@@ -115,11 +147,14 @@ __all__ = [
     "RateLimitError",
     "ReauthorizationRequired",
     "Record",
+    "RedisCheckpointStore",
+    "SQLiteCheckpointStore",
     "Secret",
     "Sequence",
     "SequenceQuery",
     "Step",
     "StepKind",
+    "SyncResult",
     "Target",
     "TargetInput",
     "TargetKind",
@@ -135,6 +170,7 @@ __all__ = [
     "TenantContext",
     "TenantNotFoundError",
     "TenantSource",
+    "Tenants",
     "TokenSet",
     "TokenStore",
     "TransportOptions",

@@ -11,16 +11,25 @@ fetched until it is iterated with ``async for``.
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+import random
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator
+from datetime import datetime
 from types import TracebackType
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, Unpack
 
 import anyio.to_thread
+import httpx
 from anyio import CapacityLimiter
+from pydantic import JsonValue
 
-from ._client import Engage, TenantClient
+from ._client import Engage, EngageOptions, TenantClient, _utc_now
 from ._resources import Activities, Enrollments, Sequences, Targets, Tasks
-from .adapter import Capability
+from ._transport import Pacer, TokenStore
+from .adapter import Capability, JsonParam
+from .config import ConfigPath, EngageSettings, Tenants
+from .errors import ConfigurationError
+from .models import Record
 from .pagination import Page, Pager
 
 P = ParamSpec("P")
@@ -34,7 +43,11 @@ _DONE = object()
 
 
 class AsyncPager(Generic[T]):
-    """A :class:`Pager` iterated from asyncio: each page is fetched in a worker thread."""
+    """A :class:`Pager` iterated from asyncio: each page is fetched in a worker thread.
+
+    ``limit`` and ``resume`` are the sync pager's: fresh pagers (nothing fetched
+    yet), the cursor checked at once, so a bad one raises before any request.
+    """
 
     def __init__(self, pager: Pager[T], limiter: CapacityLimiter) -> None:
         self._pager = pager
@@ -42,7 +55,22 @@ class AsyncPager(Generic[T]):
 
     @property
     def cursor(self) -> str | None:
+        """Where to resume: just after the last item handed out (see :attr:`Pager.cursor`)."""
         return self._pager.cursor
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether the last item of the list has been handed out."""
+        return self._pager.exhausted
+
+    def limit(self, count: int) -> AsyncPager[T]:
+        """A fresh pager that stops after ``count`` items."""
+        return AsyncPager(self._pager.limit(count), self._limiter)
+
+    def resume(self, cursor: str | None) -> AsyncPager[T]:
+        """A fresh pager that starts at ``cursor`` (a :attr:`cursor` of this list), with
+        this pager's limit."""
+        return AsyncPager(self._pager.resume(cursor), self._limiter)
 
     async def iter_pages(self) -> AsyncIterator[Page[T]]:
         pages: Iterator[Page[T]] = self._pager.iter_pages()
@@ -62,7 +90,7 @@ class AsyncPager(Generic[T]):
         return [item async for item in self]
 
     async def first(self) -> T | None:
-        async for item in AsyncPager(self._pager.limit(1), self._limiter):
+        async for item in self.limit(1):
             return item
         return None
 
@@ -73,6 +101,9 @@ class _AsyncResource(Generic[S]):
         self._limiter = limiter
 
 
+# Coroutine[Any, Any, R] is what an ``async def`` returning R is (its send and yield
+# types are the event loop's business); the ParamSpec carries the sync method's
+# parameters, overloads included, so the async twin is checked exactly like it.
 def _threaded(
     method: Callable[Concatenate[S, P], R],
 ) -> Callable[Concatenate[_AsyncResource[S], P], Coroutine[Any, Any, R]]:
@@ -174,7 +205,8 @@ class AsyncTenantClient:
     def supports(self, capability: Capability | str) -> bool:
         return self.sync.supports(capability)
 
-    async def vendor_action(self, name: str, /, **params: Any) -> Any:
+    async def vendor_action(self, name: str, /, **params: JsonParam) -> JsonValue | Record:
+        """See :meth:`TenantClient.vendor_action`."""
         call = functools.partial(self.sync.vendor_action, name, **params)
         return await anyio.to_thread.run_sync(call, limiter=self._limiter)
 
@@ -186,8 +218,43 @@ class AsyncEngage:
     vendor calls may run at once across all tenants of this client.
     """
 
-    def __init__(self, *args: Any, max_threads: int = 64, **kwargs: Any) -> None:
-        self._init(Engage(*args, **kwargs), max_threads)
+    # Spelled out rather than forwarded as *args/**kwargs so a type checker sees every
+    # argument; tests/test_typing.py compares this signature with Engage's.
+    def __init__(
+        self,
+        tenants: Tenants | None = None,
+        *,
+        plugins: Iterable[object] = (),
+        load_entrypoints: bool = True,
+        token_store: TokenStore | None = None,
+        pacer: Pacer | None = None,
+        settings: EngageSettings | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], datetime] = _utc_now,
+        rng: random.Random | None = None,
+        http_transport: httpx.BaseTransport | None = None,
+        max_threads: int = 64,
+    ) -> None:
+        failure: ConfigurationError | None = None
+        try:
+            sync = Engage(
+                tenants,
+                plugins=plugins,
+                load_entrypoints=load_entrypoints,
+                token_store=token_store,
+                pacer=pacer,
+                settings=settings,
+                sleep=sleep,
+                clock=clock,
+                rng=rng,
+                http_transport=http_transport,
+            )
+        except ConfigurationError as exc:
+            failure = exc
+        if failure is not None:
+            del tenants  # as in Engage: no frame of the raise holds the caller's secrets
+            raise failure.with_traceback(None)
+        self._init(sync, max_threads)
 
     def _init(self, sync: Engage, max_threads: int) -> None:
         self.sync = sync
@@ -202,15 +269,25 @@ class AsyncEngage:
         return client
 
     @classmethod
-    def from_config(cls, path: Any = None, *, max_threads: int = 64, **kwargs: Any) -> AsyncEngage:
-        return cls.wrap(Engage.from_config(path, **kwargs), max_threads=max_threads)
+    def from_config(
+        cls,
+        path: ConfigPath | None = None,
+        *,
+        max_threads: int = 64,
+        **options: Unpack[EngageOptions],
+    ) -> AsyncEngage:
+        """See :meth:`Engage.from_config`."""
+        return cls.wrap(Engage.from_config(path, **options), max_threads=max_threads)
 
     @classmethod
-    def from_env(cls, *, max_threads: int = 64, **kwargs: Any) -> AsyncEngage:
-        return cls.wrap(Engage.from_env(**kwargs), max_threads=max_threads)
+    def from_env(cls, *, max_threads: int = 64, **options: Unpack[EngageOptions]) -> AsyncEngage:
+        """See :meth:`Engage.from_env`."""
+        return cls.wrap(Engage.from_env(**options), max_threads=max_threads)
 
     def __repr__(self) -> str:
-        return f"AsyncEngage(tenants={self.tenant_names()})"
+        # As Engage's: cheap, no tenant-source query, and safe on an instance whose
+        # __init__ raised (error trackers repr the locals of every frame, self included).
+        return f"AsyncEngage(open_tenants={sorted(getattr(self, '_clients', {}))})"
 
     @property
     def vendors(self) -> list[str]:

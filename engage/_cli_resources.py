@@ -1,26 +1,27 @@
-"""``engage targets|sequences|enrollments|tasks|activities``: common reads and writes."""
+"""``engage targets|sequences|enrollments|tasks|activities``: common reads and writes.
+
+Errors are not caught here: the root group (:mod:`engage._cli_errors`) turns
+whatever a command raises, while it runs or while its output is printed
+(pagers fetch lazily), into one line and an exit code. Commands that take
+several ids report each of them (:mod:`engage._cli_batch`).
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, cast
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import track
-from rich.table import Table
 
-from ._client import Engage, TenantClient
-from .errors import EngageError, InputError
+from . import _cli_config
+from ._cli_batch import run_batch
+from ._cli_output import print_json, show_records
+from ._client import TenantClient
+from .errors import InputError
 from .models import Record, TaskStatusName
-
-console = Console()
-err = Console(stderr=True)
 
 TenantOption = Annotated[str, typer.Option("--tenant", "-t", help="the tenant to act for")]
 ConfigOption = Annotated[
@@ -29,67 +30,22 @@ ConfigOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
 LimitOption = Annotated[int, typer.Option(help="at most this many records")]
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "Target": ("id", "email", "first_name", "last_name", "company", "owner_id"),
-    "Sequence": ("id", "name", "active", "owner_id", "step_count"),
-    "Step": ("id", "position", "day", "kind", "name"),
-    "Enrollment": ("id", "target_id", "sequence_id", "state", "current_step_id"),
-    "Task": ("id", "origin", "kind", "status", "due_at", "target_id", "subject"),
-    "Activity": ("id", "kind", "occurred_at", "target_id", "subject", "outcome"),
-}
-
-
-def fail(exc: EngageError) -> typer.Exit:
-    """One clear line on stderr (with the vendor code), and a non-zero exit."""
-    code = getattr(exc, "code", None)
-    suffix = f" (vendor code {code})" if code else ""
-    # The message has a "[vendor tenant=... operation=...]" tail: not rich markup.
-    err.print(f"[red]error:[/red] {escape(str(exc))}{suffix}", highlight=False)
-    return typer.Exit(1)
-
 
 def _tenant(config: Path | None, name: str) -> TenantClient:
-    return Engage.from_config(config).tenant(name)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(getattr(value, "value", value))
-
-
-def show(records: Iterable[Record], *, as_json: bool) -> None:
-    items = list(records)
-    if as_json:
-        payload = [item.model_dump(mode="json", exclude={"raw"}) for item in items]
-        typer.echo(json.dumps(payload, indent=2))
-        return
-    if not items:
-        console.print("(none)")
-        return
-    columns = COLUMNS.get(type(items[0]).__name__, ("id",))
-    table = Table(*columns)
-    for item in items:
-        table.add_row(*(_cell(getattr(item, column, None)) for column in columns))
-    console.print(table)
+    return _cli_config.open_tenant(config, name)
 
 
 def run(action: Callable[[], Any], *, as_json: bool = False) -> None:
-    """Run a command body, turning engage errors into one line and exit 1."""
-    try:
-        result = action()
-    except EngageError as exc:
-        raise fail(exc) from None
+    """Run a command body and print what it answers (records, a model, or nothing)."""
+    result = action()
     if result is None:
         return
     if isinstance(result, Record):
-        show([result], as_json=as_json)
+        show_records([result], as_json=as_json)
     elif isinstance(result, BaseModel):
-        typer.echo(result.model_dump_json(indent=2))
+        print_json(result.model_dump(mode="json"))
     else:
-        show(result, as_json=as_json)
+        show_records(result, as_json=as_json)
 
 
 def _when(text: str) -> datetime:
@@ -100,13 +56,6 @@ def _when(text: str) -> datetime:
     if value.tzinfo is None:
         raise InputError(f"{text!r} needs a timezone, e.g. {text}Z")
     return value
-
-
-def _each(ids: Sequence[str], what: str, fn: Callable[[str], Any]) -> list[Any]:
-    """Apply ``fn`` to every id with a progress bar when there are several."""
-    if len(ids) < 2:
-        return [fn(i) for i in ids]
-    return [fn(i) for i in track(ids, description=what, console=err, transient=True)]
 
 
 targets = typer.Typer(help="People a sequence runs against.", no_args_is_help=True)
@@ -201,16 +150,13 @@ def _enrollment_action(name: str, help_text: str) -> None:
         config: ConfigOption = None,
         as_json: JsonOption = False,
     ) -> None:
-        def act() -> list[Any]:
-            client = _tenant(config, tenant)
-            return _each(enrollment_ids, name, getattr(client.enrollments, name))
-
-        run(act, as_json=as_json)
+        client = _tenant(config, tenant)
+        run_batch(enrollment_ids, "enrollments", getattr(client.enrollments, name), as_json)
 
 
-_enrollment_action("remove", "Take targets out of their sequence.")
-_enrollment_action("pause", "Pause enrollments (where the vendor can).")
-_enrollment_action("resume", "Resume paused enrollments (where the vendor can).")
+_enrollment_action("remove", "Take targets out of their sequence (a line per id).")
+_enrollment_action("pause", "Pause enrollments where the vendor can (a line per id).")
+_enrollment_action("resume", "Resume paused enrollments where the vendor can (a line per id).")
 
 
 @tasks.command("list")
@@ -241,13 +187,8 @@ def tasks_complete(
     config: ConfigOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Complete tasks (a progress bar shows for several)."""
-
-    def act() -> list[Any]:
-        client = _tenant(config, tenant)
-        return _each(task_ids, "completing", client.tasks.complete)
-
-    run(act, as_json=as_json)
+    """Complete tasks (a line per id)."""
+    run_batch(task_ids, "tasks", _tenant(config, tenant).tasks.complete, as_json)
 
 
 @tasks.command("snooze")

@@ -5,14 +5,19 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, Unpack
 
+import httpx
 import pydantic
+from pydantic import JsonValue
 
+from ._changes_checkpoint import Checkpoint
+from ._changes_event import ChangeEntity
+from ._changes_feed import DEFAULT_ACTIVITY_LAG, DEFAULT_LAG, ChangeFeed, ChangePoll
 from ._connect import Connection, check_redirect_uri
 from ._dispatch import Dispatcher
 from ._plugins import AdapterRegistry, make_plugin_manager
@@ -28,20 +33,40 @@ from ._transport import (
     TokenStore,
 )
 from ._transport._tokens import default_token_store_path
-from .adapter import Adapter, Capability, TenantContext, VendorSettings
+from .adapter import Adapter, Capability, JsonParam, TenantContext, VendorSettings
 from .config import (
+    ConfigPath,
     EngageSettings,
     TenantConfig,
-    TenantSource,
+    Tenants,
     as_tenant_source,
     describe_validation_error,
     require_tenant,
 )
 from .errors import ConfigurationError, InputError
+from .models import Record
 
 T = TypeVar("T")
 
-__all__ = ["Engage", "TenantClient"]
+__all__ = ["Engage", "EngageOptions", "TenantClient"]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class EngageOptions(TypedDict, total=False):
+    """The keywords of :class:`Engage` that ``from_config`` / ``from_env`` pass on
+    (all but ``settings``, which the config file and environment make)."""
+
+    plugins: Iterable[object]
+    load_entrypoints: bool
+    token_store: TokenStore | None
+    pacer: Pacer | None
+    sleep: Callable[[float], None]
+    clock: Callable[[], datetime]
+    rng: random.Random | None
+    http_transport: httpx.BaseTransport | None
 
 
 def _token_store_from(setting: str) -> TokenStore:
@@ -96,18 +121,49 @@ class TenantClient:
     def supports(self, capability: Capability | str) -> bool:
         return Capability(capability) in self.capabilities
 
+    # Any: the client's class is the vendor's (httpx, simple-salesforce, ...) and which
+    # vendor a tenant has is configuration, known only at run time; narrow it with
+    # isinstance (``isinstance(tenant.raw, httpx.Client)``) to have it checked.
     @property
     def raw(self) -> Any:
         """The vendor client bound to this tenant (an httpx client, or simple-salesforce)."""
         return self._dispatch.run(Capability.RAW, self.adapter.raw_client)
 
-    def vendor_action(self, name: str, /, **params: Any) -> Any:
-        """Run a vendor-specific action by its vendor name, e.g. ``"deliver"``."""
+    def vendor_action(self, name: str, /, **params: JsonParam) -> JsonValue | Record:
+        """Run a vendor-specific action by its vendor name, e.g. ``"deliver"``.
+
+        Answers the vendor's decoded JSON, or the neutral record the action changed
+        (Outreach's task and sequence-state actions answer the Task or Enrollment).
+        """
         if not isinstance(name, str) or not name:
             raise InputError("vendor_action needs the action's name")
         return self._dispatch.run(
             Capability.VENDOR_ACTION, lambda: self.adapter.vendor_action(name, params)
         )
+
+    def changes(
+        self,
+        since: Checkpoint | str | None = None,
+        *,
+        entities: Iterable[ChangeEntity] | None = None,
+        lag: timedelta = DEFAULT_LAG,
+        activity_lag: timedelta = DEFAULT_ACTIVITY_LAG,
+        clock: Callable[[], datetime] | None = None,
+        page_size: int | None = None,
+        ordered: bool = True,
+    ) -> ChangePoll:
+        """What changed since ``since`` (see docs/changes.md): iterate the events, then
+        store ``str(poll.checkpoint)``; a :class:`ChangeFeed` adds stores and workers."""
+        feed = ChangeFeed(
+            self,
+            entities,
+            lag=lag,
+            activity_lag=activity_lag,
+            clock=clock or _utc_now,
+            page_size=page_size,
+            ordered=ordered,
+        )
+        return feed.poll(since)
 
     def close(self) -> None:
         self.adapter.close()
@@ -136,10 +192,7 @@ class Engage:
 
     def __init__(
         self,
-        tenants: Mapping[str, TenantConfig | Mapping[str, Any]]
-        | Callable[[str], TenantConfig | Mapping[str, Any] | None]
-        | TenantSource
-        | None = None,
+        tenants: Tenants | None = None,
         *,
         plugins: Iterable[object] = (),
         load_entrypoints: bool = True,
@@ -147,9 +200,9 @@ class Engage:
         pacer: Pacer | None = None,
         settings: EngageSettings | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = _utc_now,
         rng: random.Random | None = None,
-        http_transport: Any = None,
+        http_transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.settings = settings or EngageSettings()
         self._sleep = sleep
@@ -177,15 +230,17 @@ class Engage:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_config(cls, path: str | Path | None = None, **kwargs: Any) -> Engage:
+    def from_config(
+        cls, path: ConfigPath | None = None, **options: Unpack[EngageOptions]
+    ) -> Engage:
         """Tenants from a TOML file (``[tenants.<name>]`` tables) and ``ENGAGE_*`` variables."""
         settings = EngageSettings.load(path)
-        return cls(settings.tenants, settings=settings, **kwargs)
+        return cls(settings.tenants, settings=settings, **options)
 
     @classmethod
-    def from_env(cls, **kwargs: Any) -> Engage:
+    def from_env(cls, **options: Unpack[EngageOptions]) -> Engage:
         """Tenants from ``ENGAGE_TENANTS__<NAME>__<KEY>`` variables (and ``ENGAGE_CONFIG``)."""
-        return cls.from_config(None, **kwargs)
+        return cls.from_config(None, **options)
 
     def __repr__(self) -> str:
         # Cheap and side-effect free (reprs run in debuggers and error trackers):

@@ -7,6 +7,7 @@ facade's modules form no import circle.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -69,4 +70,4 @@ class Dispatcher:
         for item in result.items:
             if isinstance(item.error, VendorError):
                 item.error.with_context(tenant=self.tenant, operation=capability.value)
-        return result
+        return dataclasses.replace(result, vendor=self.adapter.vendor, tenant=self.tenant)

@@ -7,11 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from ._client import Engage, TenantClient
+from . import _cli_config
+from ._cli_errors import ExitCode, exit_code_for, one_line
+from ._client import TenantClient
 from ._transport import TenantPacer
 from .adapter import Capability
-from .errors import AuthError, EngageError, PermissionDeniedError
+from .errors import EngageError
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,14 @@ class Check:
     name: str
     ok: bool
     detail: str
+    code: ExitCode = ExitCode.OK  # the family of the failure, when it failed
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "ok": self.ok, "detail": self.detail}
+
+
+def _failed(name: str, error: BaseException) -> Check:
+    return Check(name, False, one_line(error), exit_code_for(error))
 
 
 def _probe(tenant: TenantClient) -> Check:
@@ -33,10 +44,9 @@ def _probe(tenant: TenantClient) -> Check:
             started = time.monotonic()
             try:
                 read()
-            except (AuthError, PermissionDeniedError) as exc:
-                return Check("credentials", False, str(exc))
             except EngageError as exc:
-                return Check("connectivity", False, str(exc))
+                code = exit_code_for(exc)
+                return _failed("credentials" if code is ExitCode.AUTH else "connectivity", exc)
             elapsed = (time.monotonic() - started) * 1000
             return Check(
                 "credentials and connectivity",
@@ -44,7 +54,10 @@ def _probe(tenant: TenantClient) -> Check:
                 f"{capability.value} answered in {elapsed:.0f} ms",
             )
     return Check(
-        "credentials and connectivity", False, "the adapter supports no read to probe with"
+        "credentials and connectivity",
+        False,
+        "the adapter supports no read to probe with",
+        ExitCode.FAILED,
     )
 
 
@@ -62,20 +75,24 @@ def _headroom(tenant: TenantClient) -> Check:
 
 
 def diagnose(config: Path | None, tenant_name: str) -> list[Check]:
-    checks: list[Check] = []
+    """The checks, in order; the first failure ends them (later ones would fail with it)."""
     try:
-        eng = Engage.from_config(config)
+        eng = _cli_config.open_engage(config)
         tenant = eng.tenant(tenant_name)
     except EngageError as exc:
-        return [Check("configuration", False, str(exc))]
-    checks.append(
-        Check(
-            "configuration", True, f"vendor {tenant.vendor}, {len(tenant.capabilities)} operations"
-        )
-    )
-    probe = _probe(tenant)
-    checks.append(probe)
-    if probe.ok:
-        checks.append(_headroom(tenant))
-    eng.close()
-    return checks
+        return [_failed("configuration", exc)]
+    try:
+        checks = [
+            Check(
+                "configuration",
+                True,
+                f"vendor {tenant.vendor}, {len(tenant.capabilities)} operations",
+            )
+        ]
+        probe = _probe(tenant)
+        checks.append(probe)
+        if probe.ok:
+            checks.append(_headroom(tenant))
+        return checks
+    finally:
+        eng.close()

@@ -20,10 +20,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+import httpx
+from pydantic import BaseModel, ConfigDict, JsonValue
 
+from ._changes_event import ChangeEntity, Deletion
 from ._transport import (
     Pacer,
     RetryPolicy,
@@ -41,6 +43,7 @@ from .models import (
     EnrollmentInput,
     ItemResult,
     NoteInput,
+    Record,
     Step,
     Target,
     TargetInput,
@@ -56,7 +59,16 @@ from .queries import ActivityQuery, EnrollmentQuery, SequenceQuery, TargetQuery,
 if TYPE_CHECKING:
     from ._connect import OAuthApp
 
-__all__ = ["Adapter", "Capability", "TenantContext", "VendorSettings"]
+__all__ = ["Adapter", "Capability", "JsonParam", "TenantContext", "VendorSettings"]
+
+if TYPE_CHECKING:
+    # Covariant containers, so a caller's list[dict[str, str]] passes as it is.
+    JsonParam: TypeAlias = (
+        "Mapping[str, JsonParam] | Sequence[JsonParam] | str | int | float | bool | None"
+    )
+else:  # the same shape without recursion, for get_type_hints() at run time
+    JsonParam = Mapping[str, object] | Sequence[object] | str | int | float | bool | None
+"""A ``vendor_action`` parameter: anything that encodes as JSON."""
 
 T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741
@@ -121,7 +133,7 @@ class TenantContext:
     token_store: TokenStore
     pacer: Pacer
     retry: RetryPolicy
-    http_transport: Any = None  # an httpx.BaseTransport to send through instead of the network
+    http_transport: httpx.BaseTransport | None = None  # sent through instead of the network
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("engage"))
 
 
@@ -322,10 +334,25 @@ class Adapter:
     def log_note(self, data: NoteInput) -> Activity:
         raise self.unsupported(Capability.ACTIVITIES_LOG_NOTE)
 
+    # --- change feed (optional) ---
+    def list_deleted(self, entity: ChangeEntity, since: datetime | None) -> Pager[Deletion]:
+        """Records of ``entity`` the vendor deleted at or after ``since`` (``None``: all it
+        keeps), for :mod:`engage.changes`. Not a capability of the matrix: the feed reports
+        deletions exactly when an adapter overrides this. Raise
+        :class:`UnsupportedOperationError` for an entity whose deletions the vendor hides."""
+        raise UnsupportedOperationError(
+            self.vendor,
+            "changes.deletions",
+            "list the ids periodically and compare with your copy (docs/changes.md)",
+        )
+
     # --- escape hatches ---
-    def vendor_action(self, name: str, params: Mapping[str, Any]) -> Any:
+    def vendor_action(self, name: str, params: Mapping[str, JsonParam]) -> JsonValue | Record:
+        """The vendor's decoded JSON answer, or the neutral record the action changed."""
         raise self.unsupported(Capability.VENDOR_ACTION)
 
+    # Any: the client's class is the vendor's (httpx, simple-salesforce, ...) and which
+    # vendor a tenant has is configuration, known only at run time.
     def raw_client(self) -> Any:
         raise self.unsupported(Capability.RAW)
 

@@ -3,22 +3,64 @@
 from __future__ import annotations
 
 import functools
+import os
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from ._cli_resources import RESOURCES, ConfigOption, console, err, fail
+from ._cli_config import tenant_rows
+from ._cli_errors import CliError, EngageGroup, ExitCode
+from ._cli_output import print_json, stderr, stdout, table
+from ._cli_resources import RESOURCES, ConfigOption, JsonOption
 from ._client import Engage
 from ._matrix import capability_markdown, capability_rows
 from .errors import EngageError
 
+HELP = """One vendor-neutral API over sales-engagement platforms.
+
+Errors print one line on stderr and exit non-zero: 1 the vendor refused,
+2 bad input, 3 configuration, 4 credentials, 5 cannot reach the vendor,
+6 rate limited, 70 a bug (see --debug)."""
+
 app = typer.Typer(
-    help="One vendor-neutral API over sales-engagement platforms.",
+    cls=EngageGroup,
+    help=HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        # The installed distribution's version, which a bug report needs.
+        typer.echo(f"engage {version('engage-core')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", envvar="ENGAGE_DEBUG", help="show the traceback of an error"),
+    ] = False,
+    retries: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=19,
+            help="retry a failed request up to N times (with backoff); the CLI fails fast by default",
+        ),
+    ] = 0,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="print the version"),
+    ] = False,
+) -> None:
+    """One vendor-neutral API over sales-engagement platforms."""
+
 
 for _name, _group in RESOURCES.items():
     app.add_typer(_group, name=_name)
@@ -28,52 +70,94 @@ for _name, _group in RESOURCES.items():
 def doctor(
     tenant: Annotated[str, typer.Option("--tenant", "-t", help="the tenant to check")],
     config: ConfigOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Check a tenant's config, credentials, connectivity and rate-limit headroom."""
     from ._doctor import diagnose
 
     checks = diagnose(config, tenant)
-    table = Table("check", "", "detail")
-    for check in checks:
-        table.add_row(
-            check.name, "[green]ok[/green]" if check.ok else "[red]failed[/red]", check.detail
+    failed = next((check for check in checks if not check.ok), None)
+    if as_json:
+        print_json(
+            {"tenant": tenant, "ok": failed is None, "checks": [c.as_json() for c in checks]}
         )
-    console.print(table)
-    if not all(check.ok for check in checks):
-        raise typer.Exit(1)
+    else:
+        console = stdout()
+        rows = [[c.name, "ok" if c.ok else "failed", c.detail] for c in checks]
+        console.print(table(("check", "", "detail"), rows, width=console.width))
+    if failed is not None:
+        raise CliError(f"tenant {tenant!r}: {failed.name} failed: {failed.detail}", failed.code)
 
 
 @app.command()
-def adapters() -> None:
+def adapters(as_json: JsonOption = False) -> None:
     """List the installed adapters and how many operations each supports."""
-    try:
-        eng = Engage()
-    except EngageError as exc:
-        raise fail(exc) from None
-    table = Table("vendor", "adapter", "operations")
-    for vendor in eng.vendors:
-        cls = eng.adapter_class(vendor)
-        table.add_row(vendor, f"{cls.__module__}.{cls.__qualname__}", str(len(cls.capabilities)))
-    console.print(table)
+    eng = Engage()
+    found = {vendor: eng.adapter_class(vendor) for vendor in eng.vendors}
+    if as_json:
+        print_json(
+            [
+                {
+                    "vendor": vendor,
+                    "adapter": f"{cls.__module__}.{cls.__qualname__}",
+                    "operations": len(cls.capabilities),
+                    "capabilities": sorted(c.value for c in cls.capabilities),
+                }
+                for vendor, cls in found.items()
+            ]
+        )
+        return
+    rows = [
+        [vendor, f"{cls.__module__}.{cls.__qualname__}", str(len(cls.capabilities))]
+        for vendor, cls in found.items()
+    ]
+    console = stdout()
+    console.print(table(("vendor", "adapter", "operations"), rows, width=console.width))
 
 
 @app.command()
-def tenants(config: ConfigOption = None) -> None:
+def tenants(config: ConfigOption = None, as_json: JsonOption = False) -> None:
     """List the configured tenants with their vendor and capability summary."""
-    try:
-        eng = Engage.from_config(config)
-        table = Table("tenant", "vendor", "operations")
-        for name in eng.tenant_names():
-            tenant = eng.tenant(name)
-            table.add_row(name, tenant.vendor, str(len(tenant.capabilities)))
-    except EngageError as exc:
-        raise fail(exc) from None
-    console.print(table)
+    rows = tenant_rows(config)
+    if as_json:
+        print_json(
+            [
+                {
+                    "name": row.name,
+                    "vendor": row.vendor,
+                    "operations": len(row.capabilities),
+                    "capabilities": list(row.capabilities),
+                    "error": row.error,
+                }
+                for row in rows
+            ]
+        )
+    else:
+        cells = [
+            [
+                row.name,
+                row.vendor,
+                str(len(row.capabilities)) if row.error is None else "",
+                "ok" if row.error is None else f"error: {row.error}",
+            ]
+            for row in rows
+        ]
+        console = stdout()
+        console.print(
+            table(("tenant", "vendor", "operations", "status"), cells, width=console.width)
+        )
+    bad = [row for row in rows if row.error is not None]
+    if bad:
+        raise CliError(
+            f"{len(bad)} of {len(rows)} tenants cannot be used: {', '.join(r.name for r in bad)}",
+            bad[0].code,
+        )
 
 
 @app.command()
 def capabilities(
     markdown: Annotated[bool, typer.Option(help="print the docs page")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The capability matrix of the installed adapters."""
     eng = Engage()
@@ -81,10 +165,19 @@ def capabilities(
     if markdown:
         typer.echo(capability_markdown(found), nl=False)
         return
-    table = Table("operation", *sorted(found))
-    for row in capability_rows(found):
-        table.add_row(*(cell.strip("`") for cell in row))
-    console.print(table)
+    if as_json:
+        print_json(
+            {
+                row[0].strip("`"): {
+                    vendor: row[i] == "✅" for i, vendor in enumerate(sorted(found), 1)
+                }
+                for row in capability_rows(found)
+            }
+        )
+        return
+    rows = [[cell.strip("`") for cell in row] for row in capability_rows(found)]
+    console = stdout()
+    console.print(table(("operation", *sorted(found)), rows, width=console.width))
 
 
 # Commands that other distributions add, and what to install when they are missing.
@@ -100,15 +193,21 @@ def _install_hint(name: str, requirement: str) -> typer.Typer:
 
     @hint.callback(invoke_without_command=True, context_settings={"ignore_unknown_options": True})
     def missing(extra: Annotated[list[str] | None, typer.Argument(hidden=True)] = None) -> None:
-        # escape: rich would read "[all,sandbox]" as markup and drop it
-        err.print(
-            escape(
-                f'error: "engage {name}" comes with another package: pip install "{requirement}"'
-            )
+        raise CliError(
+            _missing_reason(name, requirement),
+            ExitCode.USAGE,
         )
-        raise typer.Exit(2)
 
     return hint
+
+
+def _missing_reason(name: str, requirement: str) -> str:
+    reason = f'"engage {name}" comes with another package: pip install "{requirement}"'
+    selected = os.environ.get("ENGAGE_PLUGINS")
+    if selected:
+        # Installed or not, an allow-list that leaves its plugin out hides the command.
+        reason += f" (or, if it is installed, add its plugin to ENGAGE_PLUGINS={selected!r})"
+    return reason
 
 
 def _registered_names(cli: typer.Typer) -> set[str]:
@@ -130,7 +229,7 @@ def build_cli() -> typer.Typer:
         try:
             load_entry_point(pm, ep)
         except EngageError as exc:  # one broken plugin must not take the whole CLI down
-            err.print(f"warning: {escape(str(exc))}")
+            stderr().print(f"warning: {escape(str(exc))}")
     pm.hook.register_commands(cli=app)
     present = _registered_names(app)
     for name, requirement in _PLUGIN_COMMANDS.items():
@@ -138,7 +237,8 @@ def build_cli() -> typer.Typer:
             app.add_typer(
                 _install_hint(name, requirement),
                 name=name,
-                help=f"(not installed: pip install {requirement!r})",
+                # escaped: rich would read "[sandbox]" as markup and drop it
+                help=escape(f"(not installed: pip install {requirement!r})"),
             )
     return app
 

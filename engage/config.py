@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Protocol, runtime_checkable
+from typing import Annotated, Any, Protocol, TypeAlias, runtime_checkable
 
 import pydantic
 from pydantic import (
@@ -41,15 +41,20 @@ from ._transport import TransportOptions
 from .errors import ConfigurationError, TenantNotFoundError
 
 __all__ = [
+    "ConfigPath",
     "EngageSettings",
     "Secret",
     "TenantConfig",
     "TenantSource",
+    "Tenants",
     "resolve_secret",
 ]
 
+ConfigPath: TypeAlias = str | os.PathLike[str]
+"""Where a config file is: a string or a path-like object (``pathlib.Path``)."""
 
-def resolve_secret(value: Any) -> Any:
+
+def resolve_secret(value: object) -> object:
     """Turn ``env:NAME`` / ``file:PATH`` references into their values."""
     if isinstance(value, SecretStr):
         value = value.get_secret_value()
@@ -120,14 +125,20 @@ class TenantConfig(BaseModel):
 
 
 def describe_validation_error(what: str, exc: pydantic.ValidationError) -> str:
-    """A one-line summary of a validation error that never echoes the input values."""
-    problems = "; ".join(
-        f"{'.'.join(str(p) for p in err['loc']) or what}: {err['msg']}" for err in exc.errors()
-    )
-    return f"{what}: {problems}"
+    """A one-line summary of a validation error that never echoes the input values.
+
+    ``what`` is said once: a problem with no field of its own (a model-level check)
+    is told without repeating it, and pydantic's "Value error, " prefix is dropped.
+    """
+    problems = []
+    for err in exc.errors():
+        message = str(err["msg"]).removeprefix("Value error, ")
+        field = ".".join(str(p) for p in err["loc"])
+        problems.append(f"{field}: {message}" if field else message)
+    return f"{what}: {'; '.join(problems)}"
 
 
-def tenant_config(name: str, data: TenantConfig | Mapping[str, Any]) -> TenantConfig:
+def tenant_config(name: str, data: TenantConfig | Mapping[str, object]) -> TenantConfig:
     if isinstance(data, TenantConfig):
         return data
     try:
@@ -148,8 +159,19 @@ class TenantSource(Protocol):
     def names(self) -> list[str]: ...
 
 
+# A tenant's settings are the vendor's (an adapter's settings model checks them), so a
+# mapping of them is typed by its keys only; Mapping is covariant: any dict[str, X] fits.
+Tenants: TypeAlias = (
+    Mapping[str, TenantConfig | Mapping[str, object]]
+    | Callable[[str], TenantConfig | Mapping[str, object] | None]
+    | TenantSource
+)
+"""What ``Engage(tenants)`` takes: name -> config, a look-up ``name -> config``, or a
+:class:`TenantSource`."""
+
+
 class MappingTenantSource:
-    def __init__(self, tenants: Mapping[str, TenantConfig | Mapping[str, Any]]) -> None:
+    def __init__(self, tenants: Mapping[str, TenantConfig | Mapping[str, object]]) -> None:
         self._tenants = {name: tenant_config(name, data) for name, data in tenants.items()}
 
     def get(self, name: str) -> TenantConfig | None:
@@ -164,7 +186,7 @@ class CallableTenantSource:
 
     def __init__(
         self,
-        lookup: Callable[[str], TenantConfig | Mapping[str, Any] | None],
+        lookup: Callable[[str], TenantConfig | Mapping[str, object] | None],
         names: Callable[[], list[str]] | None = None,
     ) -> None:
         self._lookup = lookup
@@ -178,7 +200,7 @@ class CallableTenantSource:
         return sorted(self._names()) if self._names else []
 
 
-def as_tenant_source(tenants: Any) -> TenantSource:
+def as_tenant_source(tenants: object) -> TenantSource:
     if tenants is None:
         return MappingTenantSource({})
     if isinstance(tenants, TenantSource):
@@ -250,8 +272,12 @@ class EngageSettings(BaseSettings):
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> EngageSettings:
+    def load(cls, path: ConfigPath | None = None) -> EngageSettings:
         """Read ``path`` (default: ``ENGAGE_CONFIG``, if set) and the environment."""
+        if path is not None and not isinstance(path, str | os.PathLike):
+            raise ConfigurationError(
+                f"a config path is a str or os.PathLike, not {type(path).__name__}"
+            )
         path = path or os.environ.get("ENGAGE_CONFIG")
         settings_cls: type[EngageSettings] = cls
         if path is not None:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum, StrEnum
-from typing import Annotated, Any, Generic, Literal, Self, TypedDict, TypeVar
+from typing import Annotated, Any, Generic, Literal, Required, Self, TypedDict, TypeVar
 
 import pydantic
 from pydantic import (
@@ -36,6 +36,8 @@ from pydantic import (
     SkipValidation,
     StrictInt,
     StrictStr,
+    computed_field,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -165,13 +167,34 @@ class Record(BaseModel):
     # The vendor's own dict, kept as given: validating it would copy every key for nothing.
     raw: SkipValidation[dict[str, Any]] = Field(default_factory=dict, repr=False)
 
+    # id and vendor are dumped (scripts and the CLI's --json want them at the top)
+    # but are never stored apart from ref: a dump read back must say the same.
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def id(self) -> str:
         return self.ref.id
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def vendor(self) -> str:
         return self.ref.vendor
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dumped_shortcuts(cls, data: Any) -> Any:
+        """Accept ``id``/``vendor`` from a dump when they agree with ``ref``, then drop them."""
+        if not isinstance(data, dict) or not ({"id", "vendor"} & data.keys()):
+            return data
+        data = dict(data)
+        ref = data.get("ref")
+        for key in ("id", "vendor"):
+            if key not in data:
+                continue
+            given = data.pop(key)
+            expected = ref.get(key) if isinstance(ref, dict) else getattr(ref, key, None)
+            if ref is not None and given != expected:
+                raise ValueError(f"{key} {given!r} disagrees with ref.{key} {expected!r}")
+        return data
 
 
 class Target(Record):
@@ -483,7 +506,7 @@ class NoteInput(_Input):
 class TargetFields(TypedDict, total=False):
     """The keyword fields of ``targets.create`` / ``targets.upsert`` (see TargetInput)."""
 
-    email: str
+    email: Required[str]
     first_name: str | None
     last_name: str | None
     title: str | None
@@ -497,8 +520,8 @@ class TargetFields(TypedDict, total=False):
 class EnrollmentFields(TypedDict, total=False):
     """The keyword fields of ``enrollments.enroll`` (see EnrollmentInput)."""
 
-    target_id: str
-    sequence_id: str
+    target_id: Required[str]
+    sequence_id: Required[str]
     owner_id: str | None
     start_step_id: str | None
     vendor_fields: dict[str, Any]
@@ -507,10 +530,10 @@ class EnrollmentFields(TypedDict, total=False):
 class TaskFields(TypedDict, total=False):
     """The keyword fields of ``tasks.create`` (see TaskInput)."""
 
-    target_id: str
-    subject: str
+    target_id: Required[str]
+    subject: Required[str]
     kind: TaskKind | TaskKindName
-    due_at: datetime
+    due_at: Required[datetime]
     owner_id: str | None
     note: str | None
     idempotency_key: str
@@ -520,7 +543,7 @@ class TaskFields(TypedDict, total=False):
 class CallFields(TypedDict, total=False):
     """The keyword fields of ``activities.log_call`` (see CallInput)."""
 
-    target_id: str
+    target_id: Required[str]
     occurred_at: datetime | None
     direction: CallDirection | CallDirectionName
     duration_seconds: int | None
@@ -533,8 +556,8 @@ class CallFields(TypedDict, total=False):
 class NoteFields(TypedDict, total=False):
     """The keyword fields of ``activities.log_note`` (see NoteInput)."""
 
-    target_id: str
-    body: str
+    target_id: Required[str]
+    body: Required[str]
     owner_id: str | None
     vendor_fields: dict[str, Any]
 
@@ -560,6 +583,9 @@ class BatchResult(Generic[T]):
     """Per-item outcomes of a batch write; one failure never hides a success."""
 
     items: tuple[ItemResult[T], ...] = field(default_factory=tuple)
+    # Stamped by the tenant client that ran the batch, for raise_for_failures().
+    vendor: str | None = None
+    tenant: str | None = None
 
     def __iter__(self) -> Iterator[ItemResult[T]]:
         return iter(self.items)
@@ -579,12 +605,13 @@ class BatchResult(Generic[T]):
     def ok(self) -> bool:
         return not self.failed
 
-    def raise_for_failures(self, *, vendor: str, tenant: str | None = None) -> None:
-        """Raise :class:`PartialFailure` if any item failed."""
+    def raise_for_failures(self, *, vendor: str | None = None, tenant: str | None = None) -> None:
+        """Raise :class:`PartialFailure` if any item failed (labelled with the batch's
+        vendor and tenant unless given)."""
         if self.failed:
             raise PartialFailure(
                 f"{len(self.failed)} of {len(self.items)} items failed",
                 results=self,
-                vendor=vendor,
-                tenant=tenant,
+                vendor=vendor or self.vendor or "unknown",
+                tenant=tenant or self.tenant,
             )

@@ -281,7 +281,7 @@ class Pager(Generic[T]):
         *,
         cursor: str | None = None,
         limit: int | None = None,
-        scope: Callable[[], AbstractContextManager[Any]] | None = None,
+        scope: Callable[[], AbstractContextManager[object]] | None = None,
     ) -> None:
         if limit is not None and limit < 0:
             raise InputError("limit must not be negative")
@@ -313,7 +313,7 @@ class Pager(Generic[T]):
             and self._spent >= len(reading.items)
         )
 
-    def with_scope(self, scope: Callable[[], AbstractContextManager[Any]]) -> Pager[T]:
+    def with_scope(self, scope: Callable[[], AbstractContextManager[object]]) -> Pager[T]:
         """A copy whose page fetches each run inside ``scope()`` (the facade's context)."""
         return Pager(self._fetch, cursor=self._start, limit=self._limit, scope=scope)
 

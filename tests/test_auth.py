@@ -238,7 +238,8 @@ def test_processes_sharing_redis_refresh_once(redis_url: str) -> None:
         for worker in workers:
             worker.start()
         start.set()
-        outcomes = [done.get(timeout=30) for _ in workers]
+        # A liveness bound, not a speed claim: spawned workers import engage slowly under load.
+        outcomes = [done.get(timeout=180) for _ in workers]
         for worker in workers:
             worker.join(timeout=30)
         token_calls = server.kit.stats.snapshot()["by_route"].get("POST /oauth/token", 0)

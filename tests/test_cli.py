@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from engage import Engage, TenantClient
+from engage import _cli_config as cli_config
 from engage import _cli_resources as cli_resources
 from engage._matrix import capability_markdown
 from engage.cli import build_cli
@@ -47,14 +48,15 @@ def test_tenants_from_a_config_file(tmp_path: Path) -> None:
 def test_errors_print_one_line_and_exit_non_zero(tmp_path: Path) -> None:
     config = tmp_path / "engage.toml"
     config.write_text('[tenants.acme]\nvendor = "hubspot"\n')
-    result = runner.invoke(app, ["tenants", "--config", str(config)])
-    assert result.exit_code == 1
-    assert "no adapter for vendor 'hubspot'" in result.output
+    result = runner.invoke(app, ["tenants", "--config", str(config)], env={"COLUMNS": "200"})
+    assert result.exit_code == 3  # configuration
+    assert "no adapter for vendor 'hubspot'" in result.stdout
+    assert result.stderr == "error: 1 of 1 tenants cannot be used: acme\n"
 
 
 def test_unknown_sandbox_vendor() -> None:
     result = runner.invoke(app, ["sandbox", "serve", "--vendor", "hubspot"])
-    assert result.exit_code == 2 and "no sandbox" in result.output
+    assert result.exit_code == 2 and "no sandbox" in result.stderr
 
 
 @pytest.fixture
@@ -77,19 +79,23 @@ def test_resource_table_and_json_output(toy_cli: TenantClient) -> None:
 def test_bulk_write_and_one_line_errors(toy_cli: TenantClient) -> None:
     done = runner.invoke(app, ["tasks", "complete", "1", "2", "--tenant", "acme", "--json"])
     assert done.exit_code == 0, done.output
-    assert [t["status"] for t in json.loads(done.output)] == ["completed", "completed"]
+    assert [t["record"]["status"] for t in json.loads(done.output)] == ["completed", "completed"]
     missing = runner.invoke(app, ["targets", "get", "999", "--tenant", "acme"])
     assert missing.exit_code == 1
-    assert "no such person" in missing.output and "vendor code not_found" in missing.output
+    assert "no such person" in missing.output and "code=not_found" in missing.output
     assert "[toy tenant=acme operation=targets.get status=404" in missing.output
     assert toyvendor.API_KEY not in missing.output
     unsupported = runner.invoke(app, ["enrollments", "pause", "1", "--tenant", "acme"])
     assert unsupported.exit_code == 1 and "does not support enrollments.pause" in unsupported.output
     bad_time = runner.invoke(app, ["tasks", "snooze", "1", "-t", "acme", "--until", "tomorrow"])
-    assert bad_time.exit_code == 1 and "ISO-8601" in bad_time.output
+    assert bad_time.exit_code == 2 and "ISO-8601" in bad_time.output
+
+
+GENERATED = "<!-- The reference below is generated: see tests/test_cli.py. -->\n\n"
 
 
 def test_cli_reference_page_is_generated_from_the_typer_app(tmp_path: Path) -> None:
+    """docs/cli.md is a guide, then the reference that typer writes from the app."""
     import subprocess
     import sys
 
@@ -109,18 +115,22 @@ def test_cli_reference_page_is_generated_from_the_typer_app(tmp_path: Path) -> N
         check=True,
         capture_output=True,
     )
-    assert (DOCS / "cli.md").read_text() == out.read_text(), (
-        "docs/cli.md is stale: run `typer tests.support.cli_app utils docs --name engage --output docs/cli.md`"
+    page = (DOCS / "cli.md").read_text()
+    assert GENERATED in page, "docs/cli.md lost the line that starts the generated reference"
+    # Its usage lines are synopses, not commands to run: text blocks, not console ones.
+    reference = out.read_text().replace("```console\n", "```text\n")
+    assert page.split(GENERATED, 1)[1] == reference, (
+        "docs/cli.md is stale: run `typer tests.support.cli_app utils docs --name engage"
+        " --output ref.md` and put ref.md (```console -> ```text) after the generated-reference"
+        " line"
     )
 
 
 def test_doctor_reports_config_connectivity_and_headroom(
     monkeypatch: pytest.MonkeyPatch, toy_engage: Engage
 ) -> None:
-    from engage import _doctor
-
-    monkeypatch.setattr(_doctor.Engage, "from_config", classmethod(lambda cls, path: toy_engage))
-    result = runner.invoke(app, ["doctor", "--tenant", "acme"])
+    monkeypatch.setattr(cli_config, "open_engage", lambda config, retries=None: toy_engage)
+    result = runner.invoke(app, ["doctor", "--tenant", "acme"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "vendor toy" in result.output and "sequences.list" not in result.output
     assert "targets.list answered" in result.output
@@ -128,19 +138,18 @@ def test_doctor_reports_config_connectivity_and_headroom(
 
 
 def test_doctor_fails_on_bad_credentials(monkeypatch: pytest.MonkeyPatch, toy_transport) -> None:
-    from engage import _doctor
-
     bad = Engage(
         {"acme": {"vendor": "toy", "api_key": "wrong-key-123456"}},
         plugins=[toyvendor],
         http_transport=toy_transport,
     )
-    monkeypatch.setattr(_doctor.Engage, "from_config", classmethod(lambda cls, path: bad))
+    monkeypatch.setattr(cli_config, "open_engage", lambda config, retries=None: bad)
     result = runner.invoke(app, ["doctor", "--tenant", "acme"])
-    assert result.exit_code == 1 and "credentials" in result.output
+    assert result.exit_code == 4 and "credentials" in result.output
+    assert result.stderr.startswith("error: tenant 'acme': credentials failed: ")
     assert "wrong-key-123456" not in result.output
     unknown = runner.invoke(app, ["doctor", "--tenant", "nobody"])
-    assert unknown.exit_code == 1 and "no tenant named 'nobody'" in unknown.output
+    assert unknown.exit_code == 3 and "no tenant named 'nobody'" in unknown.output
 
 
 def test_demo_runs_the_contract_on_the_three_sandboxes() -> None:

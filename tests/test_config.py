@@ -147,3 +147,27 @@ def test_tenant_config_repr_hides_secret_looking_settings() -> None:
     text = repr(config)
     assert "plain-secret-123" not in text
     assert "cid" in text
+
+
+def test_a_model_level_config_error_says_its_subject_once() -> None:
+    import pydantic
+
+    from engage.config import describe_validation_error
+
+    class Window(pydantic.BaseModel):
+        start: int
+        end: int
+
+        @pydantic.model_validator(mode="after")
+        def ordered(self) -> Window:
+            if self.end < self.start:
+                raise ValueError("end is before start")
+            return self
+
+    with pytest.raises(pydantic.ValidationError) as info:
+        Window(start=2, end=1)
+    text = describe_validation_error("tenant 'acme' config", info.value)
+    assert text == "tenant 'acme' config: end is before start"
+    with pytest.raises(pydantic.ValidationError) as info:
+        Window.model_validate({"start": "x", "end": 1})
+    assert describe_validation_error("w", info.value).startswith("w: start: ")

@@ -87,8 +87,9 @@ def _use(eng: Engage) -> int:
 
 
 def _snippet() -> str:
+    """The page's first block: the product's two handlers (the next plays the browser)."""
     blocks = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "connect.md").read_text(), re.S)
-    assert len(blocks) == 1
+    assert blocks and "def callback" in blocks[0]
     return blocks[0]
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pydantic
 import pytest
@@ -99,3 +100,13 @@ def test_batch_result_keeps_successes_next_to_failures() -> None:
         result.raise_for_failures(vendor="v", tenant="t")
     assert info.value.results is result
     assert "1 of 3" in str(info.value)
+
+
+def test_a_tenants_batch_result_knows_its_vendor_and_tenant(toy_engage: Any) -> None:
+    """``result.raise_for_failures()`` needs no arguments on a batch a tenant ran."""
+    tenant = toy_engage.tenant("acme")
+    result = tenant.tasks.complete_many(["no-such-task"])
+    assert (result.vendor, result.tenant) == (tenant.vendor, "acme")
+    with pytest.raises(PartialFailure) as info:
+        result.raise_for_failures()
+    assert info.value.vendor == tenant.vendor and info.value.tenant == "acme"

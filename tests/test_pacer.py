@@ -46,7 +46,8 @@ def test_waits_for_the_window_when_over_budget() -> None:
     started = time.monotonic()
     for _ in range(3):
         pacer.acquire("s", rule)
-    assert 0.5 < time.monotonic() - started < 3.0
+    # It waited for the window (the upper bound only catches a hang on a busy machine).
+    assert 0.5 < time.monotonic() - started < 30
     assert pacer.waited > 0
 
 

@@ -156,3 +156,22 @@ def test_a_late_commit_lands_after_the_client_gave_up(server: SandboxServer) -> 
         rows = httpx.get(server.url + "/people?limit=1000", headers=AUTH).json()["items"]
         found = len(rows) - before
     assert found == 1
+
+
+def test_a_busy_port_raises_without_leaking_the_socket() -> None:
+    import gc
+    import socket
+    import warnings
+
+    from engage_sandbox import SandboxOptions, SandboxServer, sandbox_for
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        app = sandbox_for("salesloft").create_app(SandboxOptions())
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ResourceWarning)
+            with pytest.raises(OSError, match="in use"):
+                SandboxServer(app, port=port).start()
+            gc.collect()  # an unclosed socket would warn here

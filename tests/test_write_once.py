@@ -31,7 +31,7 @@ def outreach() -> Iterator[tuple[Engage, SandboxServer]]:
         tenant = {
             "vendor": "outreach",
             **sandbox.tenant_settings(server.url),
-            "transport": {"timeout": 0.5, "max_attempts": 2, "deadline": 30, "commit_window": 5},
+            "transport": {"timeout": 1.5, "max_attempts": 2, "deadline": 30, "commit_window": 5},
         }
         eng = Engage({"acme": tenant})
         yield eng, server
@@ -47,8 +47,8 @@ def test_a_task_that_commits_after_the_client_gave_up_is_not_created_twice(
     outreach: tuple[Engage, SandboxServer],
 ) -> None:
     eng, server = outreach
-    # The request lands 1.5 s late; the client's timeout is 0.5 s.
-    server.kit.faults.add(kind="timeout", delay=1.5, method="POST", path="/api/v2/tasks")
+    # The request lands 3 s late; the client's timeout is 1.5 s (room for a busy machine).
+    server.kit.faults.add(kind="timeout", delay=3.0, method="POST", path="/api/v2/tasks")
     due = datetime.now(UTC) + timedelta(days=2)
     task = eng.tenant("acme").tasks.create(target_id=PROSPECT, subject="late-commit-1", due_at=due)
     assert task.note == "late-commit-1"  # Outreach keeps the subject as the task's note
@@ -111,7 +111,7 @@ def salesloft() -> Iterator[tuple[Engage, SandboxServer]]:
         tenant = {
             "vendor": "salesloft",
             **sandbox.tenant_settings(server.url),
-            "transport": {"timeout": 0.5, "max_attempts": 2, "deadline": 30, "commit_window": 5},
+            "transport": {"timeout": 1.5, "max_attempts": 2, "deadline": 30, "commit_window": 5},
         }
         eng = Engage({"acme": tenant})
         yield eng, server
@@ -123,7 +123,7 @@ def salesloft() -> Iterator[tuple[Engage, SandboxServer]]:
     [
         {"status": 502, "after_commit": True},
         {"kind": "drop", "after_commit": True},
-        {"kind": "timeout", "delay": 1.5},  # a late commit
+        {"kind": "timeout", "delay": 3.0},  # a late commit
         {"kind": "drop"},  # before commit: sent once more
     ],
     ids=["502-after-commit", "reset-after-commit", "late-commit", "dropped-before"],

@@ -24,6 +24,8 @@ from typing import Any
 
 import pytest
 
+from engage import TenantClient
+
 from ._recorder import Recorder, live_tenant
 
 
@@ -73,7 +75,7 @@ def engage_recorder(request: pytest.FixtureRequest) -> Callable[..., Recorder]:
 @pytest.fixture
 def engage_tenant(
     request: pytest.FixtureRequest, engage_recorder: Callable[..., Recorder]
-) -> Iterator[Any]:
+) -> Iterator[TenantClient]:
     """The tenant client of the vendor in ``@pytest.mark.engage_vendor(...)``."""
     marker = request.node.get_closest_marker("engage_vendor")
     if marker is None or not marker.args:

@@ -25,6 +25,9 @@ def small(**kwargs: object) -> SandboxOptions:
     return SandboxOptions(size=SMALL, **kwargs)  # type: ignore[arg-type]
 
 
+JSON_API = {"Content-Type": "application/vnd.api+json"}
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
@@ -186,8 +189,45 @@ def test_injected_faults_use_outreach_error_bodies() -> None:
         limited = c.get("/api/v2/users")
         assert limited.status_code == 429
         assert int(limited.headers["Retry-After"]) > 0
-        assert limited.json()["errors"][0]["id"] == "rateLimitExceeded"
+        # As the real 429: the window's end in X-RateLimit-Reset and in the detail. No
+        # X-RateLimit-Remaining: the fault spends no user's count.
+        window_end = datetime(2026, 1, 15, 10, tzinfo=UTC)
+        assert limited.headers["X-RateLimit-Reset"] == str(int(window_end.timestamp()))
+        assert limited.headers["X-RateLimit-Limit"] == "10000"
+        assert "X-RateLimit-Remaining" not in limited.headers
+        error = limited.json()["errors"][0]
+        assert error["id"] == "rateLimitExceeded"
+        assert error["detail"] == (
+            "You have exceeded your permitted rate limit of 10,000;"
+            " please try again at 2026-01-15T10:00:00."
+        )
         assert c.get("/api/v2/tasks").status_code == 200
+        # A rule's own header replaces the emulator's (same spelling), not doubles it.
+        rule = {"status": 429, "path": "/api/v2/users", "headers": {"Retry-After": "2"}}
+        c.post(f"{server.url}/_sandbox/faults", json=rule)
+        assert c.get("/api/v2/users").headers.get_list("Retry-After") == ["2"]
+
+
+@pytest.mark.parametrize(
+    ("hints", "retry_after", "rate_headers"),
+    [([], False, False), (["x-ratelimit"], False, True), (["retry-after"], True, False)],
+)
+def test_what_a_429_carries_besides_its_body_can_be_chosen(
+    hints: list[str], retry_after: bool, rate_headers: bool
+) -> None:
+    app = create_app("outreach", small(rate_limit=1, extras={"rate_limit_hints": hints}))
+    with (
+        SandboxServer(app) as server,
+        httpx.Client(base_url=server.url, headers=bearer(demo_token(app))) as c,
+    ):
+        assert c.get("/api/v2/users").headers["X-RateLimit-Remaining"] == "0"
+        c.post(f"{server.url}/_sandbox/faults", json={"status": 429, "path": "/api/v2/tasks"})
+        for limited in (c.get("/api/v2/users"), c.get("/api/v2/tasks")):  # real, injected
+            assert limited.status_code == 429
+            assert ("Retry-After" in limited.headers) is retry_after
+            assert ("X-RateLimit-Reset" in limited.headers) is rate_headers
+            detail = limited.json()["errors"][0]["detail"]
+            assert detail.endswith("please try again at 2026-01-15T10:00:00.")
 
 
 def test_very_large_pages_can_fail_with_502_when_asked() -> None:
@@ -225,7 +265,7 @@ def _scenario(port: int) -> tuple[list[bytes], int]:
             headers={"Content-Type": "application/vnd.api+json"},
         )
         out.append(created.content)
-        out.append(c.post("/api/v2/tasks/1/actions/snooze").content)
+        out.append(c.post("/api/v2/tasks/1/actions/snooze", headers=JSON_API).content)
         nxt = c.get("/api/v2/prospects", params={"sort": "-updatedAt", "page[size]": "7"})
         out.append(c.get(nxt.json()["links"]["next"]).content)
         return out, server.port
@@ -245,7 +285,7 @@ def test_reset_restores_the_seeded_org() -> None:
         c.post(
             "/api/v2/tasks/1/actions/updateNote",
             params={"actionParams[note]": "x"},
-            headers=bearer(token),
+            headers={**bearer(token), **JSON_API},
         )
         c.post(f"{server.url}/_sandbox/reset")
         token = demo_token(app)

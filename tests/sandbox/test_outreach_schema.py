@@ -127,11 +127,14 @@ def samples() -> Iterator[dict[str, Any]]:
                 docs[f"GET {path}"] = listing
                 member = listing["data"][0]["id"]
                 docs[f"GET {path}/{{id}}"] = c.get(f"{path}/{member}").json()
-            snooze = c.post("/tasks/1/actions/snooze")
+            # Every write carries the media type, the body-less actions too.
+            json_api = {"Content-Type": "application/vnd.api+json"}
+            snooze = c.post("/tasks/1/actions/snooze", headers=json_api)
             docs["POST /tasks/{id}/actions/snooze"] = snooze.json()
             docs["422 /tasks/{id}/actions/updateNote"] = c.post(
                 "/tasks/1/actions/updateOpportunityAssociation",
                 params={"actionParams[opportunityAssociation]": "x"},
+                headers=json_api,
             ).json()
             docs["404 /prospects/{id}"] = c.get("/prospects/999999").json()
             yield docs

@@ -25,12 +25,16 @@ class Api:
         return body
 
     def send(self, method: str, path: str, body: Any = None, **params: Any) -> httpx.Response:
-        headers = {"Content-Type": MEDIA} if body is not None else {}
+        """A write as Outreach wants every write: with its media type, body or none."""
         content = json.dumps(body) if body is not None else None
+        headers = {"Content-Type": MEDIA}
         return self.client.request(method, path, content=content, headers=headers, params=params)
 
+    def post(self, path: str, params: dict[str, str] | None = None) -> httpx.Response:
+        return self.send("POST", path, **(params or {}))
+
     def action(self, path: str, **params: str) -> httpx.Response:
-        return self.client.post(path, params={f"actionParams[{k}]": v for k, v in params.items()})
+        return self.send("POST", path, **{f"actionParams[{k}]": v for k, v in params.items()})
 
 
 @pytest.fixture
@@ -148,15 +152,57 @@ def test_prospect_create_update_and_duplicate_email(api: Api) -> None:
     )
 
 
+# Outreach's "Content Negotiation" section gives this body (``details``, plural).
+UNSUPPORTED = {
+    "errors": [
+        {
+            "id": "unsupportedMediaType",
+            "title": "Unsupported Media Type",
+            "details": "Expected Content-Type header to be 'application/vnd.api+json'.",
+        }
+    ]
+}
+
+
 def test_writes_need_the_json_api_media_type(api: Api) -> None:
-    response = api.client.post("/api/v2/prospects", json={"data": {"type": "prospect"}})
-    assert error(response, 415) == {
-        "id": "unsupportedMediaType",
-        "title": "Unsupported Media Type",
-        "detail": "Expected Content-Type header to be 'application/vnd.api+json'.",
-    }
+    body = {"data": {"type": "prospect", "attributes": {"emails": ["mt@example.com"]}}}
+    refused = [
+        # plain JSON, a body under no media type, a body-less action, a PATCH, a DELETE
+        api.client.post("/api/v2/prospects", json=body),
+        api.client.post("/api/v2/prospects", content=json.dumps(body)),
+        api.client.post("/api/v2/tasks/1/actions/snooze"),
+        api.client.post("/api/v2/sequenceStates/1/actions/pause"),
+        api.client.patch("/api/v2/prospects/1", json={"data": {"type": "prospect", "id": 1}}),
+        api.client.delete("/api/v2/prospects/1"),
+        api.client.delete("/api/v2/tasks/1"),  # not emulated: 405 with the media type
+    ]
+    for response in refused:
+        assert response.status_code == 415, (response.request.method, response.request.url)
+        assert response.headers["content-type"] == MEDIA
+        assert response.json() == UNSUPPORTED
+    nothing_written = api.get("/api/v2/prospects", **{"filter[emails]": "mt@example.com"})
+    assert nothing_written["data"] == []
+    assert api.get("/api/v2/tasks/1")["data"]["attributes"]["dueAt"]  # reads need none
+    assert api.client.head("/api/v2/tasks/1").status_code == 200
+    assert api.client.delete("/api/v2/tasks/1", headers={"Content-Type": MEDIA}).status_code == 405
+    assert api.get("/api/v2/prospects/1")["data"]["id"] == 1  # the bare DELETE deleted nothing
+    # The media type, its letters in any case, with a parameter: accepted.
+    charset = {"Content-Type": "Application/VND.API+JSON; charset=utf-8"}
+    created = api.client.post("/api/v2/prospects", content=json.dumps(body), headers=charset)
+    assert created.status_code == 201, created.text
     assert error(api.send("POST", "/api/v2/prospects", {"nodata": 1}), 400)
     assert error(api.send("POST", "/api/v2/prospects", {"data": {"type": "task"}}), 409)
+
+
+def test_a_prospect_is_deleted_with_204_and_no_body(api: Api) -> None:
+    pid = new_prospect(api, "gone@example.com")
+    deleted = api.send("DELETE", f"/api/v2/prospects/{pid}")
+    assert deleted.status_code == 204 and deleted.content == b""
+    assert "X-RateLimit-Remaining" in deleted.headers
+    assert error(api.client.get(f"/api/v2/prospects/{pid}"), 404)
+    assert error(api.send("DELETE", f"/api/v2/prospects/{pid}"), 404)
+    listed = api.get("/api/v2/prospects", **{"filter[emails]": "gone@example.com"})
+    assert listed["data"] == []
 
 
 def test_task_create_validation_and_patch(api: Api) -> None:
@@ -257,16 +303,49 @@ def test_enroll_then_already_in_sequence(api: Api) -> None:
         error(enroll(api, 999999, seq), 422)["source"]["pointer"] == "/data/relationships/prospect"
     )
     # After finishing, the prospect may be sequenced again.
-    assert (
-        api.client.post(f"/api/v2/sequenceStates/{state['id']}/actions/finish").status_code == 200
-    )
+    assert api.post(f"/api/v2/sequenceStates/{state['id']}/actions/finish").status_code == 200
     assert enroll(api, pid, seq).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("extras", "status", "detail"),
+    [
+        ({"already_enrolled_detail": "Prospect has already been added"}, 422, None),
+        (
+            {"already_enrolled_detail": "Validation error", "already_enrolled_status": 409},
+            409,
+            None,
+        ),
+        (
+            {"already_enrolled_detail": "{prospect} is in {sequence} ({state}, #{state_id}) {x}"},
+            422,
+            "*",
+        ),
+        ({"already_enrolled_detail": "a stray { brace"}, 422, "a stray { brace"),
+    ],
+)
+def test_the_second_enrolment_refusal_says_what_the_options_say(
+    extras: dict[str, Any], status: int, detail: str | None
+) -> None:
+    app = create_app("outreach", SandboxOptions(seed=5, size=0.1, extras=extras))
+    with SandboxServer(app) as server:
+        headers = {"Authorization": f"Bearer {demo_token(app)}"}
+        with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
+            api = Api(client)
+            pid = new_prospect(api, "twice@example.com")
+            seq = enabled_sequence(api, "call")
+            sid = enroll(api, pid, seq).json()["data"]["id"]
+            refused = error(enroll(api, pid, seq), status)
+    if detail == "*":  # the placeholders filled in, an unknown one left as written
+        detail = f"{pid} is in {seq} (active, #{sid}) {{x}}"
+    assert refused["detail"] == (detail or extras["already_enrolled_detail"])
+    assert refused["source"] == {"pointer": "/data/relationships/prospect"}
 
 
 def test_sequence_state_actions_and_preconditions(api: Api) -> None:
     pid = new_prospect(api, "states@example.com")
     sid = enroll(api, pid, enabled_sequence(api, "call")).json()["data"]["id"]
-    post = api.client.post
+    post = api.post
     assert (
         "only paused" in error(post(f"/api/v2/sequenceStates/{sid}/actions/resume"), 422)["detail"]
     )
@@ -299,7 +378,7 @@ def test_advance_moves_to_the_next_step(api: Api) -> None:
     pid = new_prospect(api, "advance@example.com")
     sid = enroll(api, pid, enabled_sequence(api, "call")).json()["data"]["id"]
     task = step_task(api, sid)
-    response = api.client.post(f"/api/v2/tasks/{task['id']}/actions/advance")
+    response = api.post(f"/api/v2/tasks/{task['id']}/actions/advance")
     assert response.status_code == 200
     assert response.json()["data"]["attributes"]["state"] == "complete"
     state = api.get(f"/api/v2/sequenceStates/{sid}")["data"]
@@ -312,9 +391,9 @@ def test_advance_moves_to_the_next_step(api: Api) -> None:
     )["data"][0]
     assert (
         "Only sequence step tasks"
-        in error(api.client.post(f"/api/v2/tasks/{manual['id']}/actions/advance"), 422)["detail"]
+        in error(api.post(f"/api/v2/tasks/{manual['id']}/actions/advance"), 422)["detail"]
     )
-    assert error(api.client.post(f"/api/v2/tasks/{task['id']}/actions/advance"), 422)
+    assert error(api.post(f"/api/v2/tasks/{task['id']}/actions/advance"), 422)
 
 
 def test_mark_complete_and_its_completion_actions(api: Api) -> None:
@@ -328,9 +407,7 @@ def test_mark_complete_and_its_completion_actions(api: Api) -> None:
     assert done.json()["data"]["relationships"]["completer"]["data"] == {"type": "user", "id": 1}
     assert (
         "only incomplete"
-        in error(api.client.post(f"/api/v2/tasks/{manual['id']}/actions/markComplete"), 422)[
-            "detail"
-        ]
+        in error(api.post(f"/api/v2/tasks/{manual['id']}/actions/markComplete"), 422)["detail"]
     )
     pid = new_prospect(api, "replied@example.com")
     sid = enroll(api, pid, enabled_sequence(api, "task")).json()["data"]["id"]
@@ -350,14 +427,14 @@ def test_deliver_schedules_the_drafted_mailing(api: Api) -> None:
     task = step_task(api, sid)
     mailing_id = task["relationships"]["mailing"]["data"]["id"]
     assert api.get(f"/api/v2/mailings/{mailing_id}")["data"]["attributes"]["state"] == "drafted"
-    assert api.client.post(f"/api/v2/tasks/{task['id']}/actions/deliver").status_code == 200
+    assert api.post(f"/api/v2/tasks/{task['id']}/actions/deliver").status_code == 200
     mailing = api.get(f"/api/v2/mailings/{mailing_id}")["data"]["attributes"]
     assert mailing["state"] == "scheduled"
-    assert error(api.client.post(f"/api/v2/tasks/{task['id']}/actions/deliver"), 422)
+    assert error(api.post(f"/api/v2/tasks/{task['id']}/actions/deliver"), 422)
     manual = api.get("/api/v2/tasks", **{"filter[taskType]": "manual"})["data"][0]
     assert (
         "no mailing"
-        in error(api.client.post(f"/api/v2/tasks/{manual['id']}/actions/deliver"), 422)["detail"]
+        in error(api.post(f"/api/v2/tasks/{manual['id']}/actions/deliver"), 422)["detail"]
     )
 
 
@@ -366,22 +443,22 @@ def test_reassign_reschedule_snooze_note_association(api: Api) -> None:
         "/api/v2/tasks", **{"filter[state]": "incomplete", "filter[taskType]": "manual"}
     )["data"][0]
     path = f"/api/v2/tasks/{task['id']}/actions"
-    assert "ownerId" in error(api.client.post(f"{path}/reassignOwner"), 400)["detail"]
+    assert "ownerId" in error(api.post(f"{path}/reassignOwner"), 400)["detail"]
     assert error(api.action(f"{path}/reassignOwner", ownerId="4242"), 422)
     moved = api.action(f"{path}/reassignOwner", ownerId="3").json()["data"]
     assert moved["relationships"]["owner"]["data"] == {"type": "user", "id": 3}
-    assert error(api.client.post(f"{path}/reschedule"), 400)
+    assert error(api.post(f"{path}/reschedule"), 400)
     assert error(api.action(f"{path}/reschedule", dueAt="next tuesday"), 422)
     due = api.action(f"{path}/reschedule", dueAt="2026-03-01T08:30:00Z").json()["data"][
         "attributes"
     ]["dueAt"]
     assert due == "2026-03-01T08:30:00.000Z"
-    snoozed = api.client.post(f"{path}/snooze").json()["data"]["attributes"]["dueAt"]
+    snoozed = api.post(f"{path}/snooze").json()["data"]["attributes"]["dueAt"]
     assert snoozed == "2026-03-02T08:30:00.000Z"  # a day after the later of now and dueAt
     urgent = api.action(f"{path}/snooze", dueAt="2026-04-01", markAsUrgent="true").json()["data"]
     assert urgent["attributes"]["dueAt"] == "2026-04-01T00:00:00.000Z"
     assert urgent["relationships"]["taskPriority"]["data"]["id"] == 1
-    assert error(api.client.post(f"{path}/updateNote"), 400)
+    assert error(api.post(f"{path}/updateNote"), 400)
     assert (
         api.action(f"{path}/updateNote", note="New note").json()["data"]["attributes"]["note"]
         == "New note"
@@ -391,7 +468,7 @@ def test_reassign_reschedule_snooze_note_association(api: Api) -> None:
     )
     assoc = api.action(f"{path}/updateOpportunityAssociation", opportunityAssociation="noop")
     assert assoc.json()["data"]["attributes"]["opportunityAssociation"] == "noop"
-    api.client.post(f"{path}/markComplete")
+    api.post(f"{path}/markComplete")
     assert "already complete" in error(api.action(f"{path}/snooze"), 422)["detail"]
     assert error(api.action(f"{path}/reschedule", dueAt="2026-05-01"), 422)
-    assert error(api.client.post(f"{path}/teleport"), 404)
+    assert error(api.post(f"{path}/teleport"), 404)

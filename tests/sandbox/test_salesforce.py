@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -435,18 +434,16 @@ def test_reset_restores_the_seeded_org(org: Org) -> None:
     assert org.query("SELECT COUNT() FROM Lead WHERE LastName = 'Temp'").json()["totalSize"] == 0
 
 
-def test_size_scales_and_stays_fast() -> None:
+def test_size_scales() -> None:
+    # Build time is for `make bench`; a timed unit test flakes on a shared machine.
     now = SandboxClock().now()
     small = Store()
     DemoOrg(small, seed=7, size=0.2, now=now).build()
-    started = time.perf_counter()
     big = Store()
     DemoOrg(big, seed=7, size=20, now=now).build()
-    elapsed = time.perf_counter() - started
     total = sum(len(t) for t in big.tables.values())
     assert total > 40_000
     assert sum(len(t) for t in small.tables.values()) < total / 50
-    assert elapsed < 10, elapsed
     trackers = {r["State"] for r in big.tables["ActionCadenceTracker"].values()}
     assert trackers == {"Running", "Paused", "Complete", "Error", "Processing", "Initializing"}
     assert now - timedelta(days=400) < min(r["CreatedDate"] for r in big.tables["Lead"].values())

@@ -41,7 +41,7 @@ def test_cadence_describe_matches_the_field_reference(org: Org, name: str) -> No
     assert set(described) == set(reference)
     for field, ours in described.items():
         theirs = reference[field]
-        for key in ("type", "createable", "updateable", "nillable"):
+        for key in ("type", "createable", "updateable", "nillable", "filterable", "sortable"):
             assert ours[key] == theirs[key], (field, key)
         assert ours["referenceTo"] == (theirs["referenceTo"] or []), field
         assert ours["relationshipName"] == theirs["relationshipName"], field

@@ -198,7 +198,8 @@ def _task_body(client: httpx.Client, **extra: Any) -> dict[str, Any]:
         "person_id": person["id"],
         "user_id": 1002,
         "task_type": "call",
-        "due_date": "2026-01-20T15:00:00Z",
+        "due_date": "2026-01-20",
+        "remind_at": "2026-01-20T15:00:00Z",
         "current_state": "scheduled",
         **extra,
     }
@@ -215,7 +216,7 @@ def test_task_idempotency_key_returns_the_same_task() -> None:
     found = list_all(client, "/v2/tasks", idempotency_key="retry-me")
     assert [t["id"] for t in found] == [first["id"]]
     assert first["due_date"] == "2026-01-20"
-    assert first["due_at"] == "2026-01-20T15:00:00.000000+00:00"
+    assert first["remind_at"] == "2026-01-20T15:00:00.000000+00:00"
     other = data(client.post("/v2/tasks", json={**body, "idempotency_key": "another"}))
     assert other["id"] != first["id"]
 

@@ -10,10 +10,17 @@ from typing import Any, TypeVar
 import httpx
 import pydantic
 
-from engage import MappingError, Pager, TenantContext
+from engage import MappingError, Pager, QuotaExhaustedError, RateLimitError, TenantContext
 from engage.transport import LinkPaginator, open_http, write_once
 
-from ._protocol import MEDIA_TYPE, OUTREACH_HTTP, VENDOR, build_auth, pacing_scope
+from ._protocol import (
+    MEDIA_TYPE,
+    OUTREACH_HTTP,
+    VENDOR,
+    build_auth,
+    fill_retry_at,
+    pacing_scope,
+)
 from ._settings import OutreachSettings
 from ._wire import Document
 
@@ -56,7 +63,7 @@ class Session:
         self.http.close()
 
     def get(self, url: str, params: Mapping[str, str] | None = None) -> Document:
-        return self._document(self.http.get(url, params=params))
+        return self._document(self._request("GET", url, params=params))
 
     def send(
         self,
@@ -67,11 +74,20 @@ class Session:
         params: Mapping[str, str] | None = None,
         idempotent: bool = False,
     ) -> Document:
-        headers = {"Content-Type": MEDIA_TYPE} if body is not None else None
-        response = self.http.request(
+        # Outreach answers 415 to any write that does not name its media type, with a
+        # body or without one (the task and sequence-state actions send none).
+        headers = {"Content-Type": MEDIA_TYPE} if method.upper() != "GET" else None
+        response = self._request(
             method, url, json=body, params=params, headers=headers, idempotent=idempotent
         )
         return self._document(response) if response.content else Document.model_validate({})
+
+    def _request(self, method: str, url: str, **options: Any) -> httpx.Response:
+        try:
+            return self.http.request(method, url, **options)
+        except (RateLimitError, QuotaExhaustedError) as refused:
+            fill_retry_at(refused)  # X-RateLimit-Reset, or the detail's "try again at"
+            raise
 
     def _document(self, response: httpx.Response) -> Document:
         body = self.http.read_json(response)

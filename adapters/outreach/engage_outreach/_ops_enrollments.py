@@ -13,11 +13,16 @@ from engage import (
     InputError,
     Page,
     Pager,
+    ValidationError,
 )
 
 from . import _read as r
 from . import _write as w
 from ._api import API, Session
+
+# The statuses a refused enrolment may mean "already enrolled" by: Outreach's wording
+# for that refusal is in no public sample, so the status, not the text, decides.
+REFUSED_ENROLL_STATUSES = frozenset({409, 422})
 
 
 class EnrollmentOperations:
@@ -55,18 +60,36 @@ class EnrollmentOperations:
 
         try:
             return self.session.write_once(lookup, write)
-        except ConflictError:
-            # 422 "already in this sequence": enrolling is idempotent, so hand back that one.
+        except (ConflictError, ValidationError) as refused:
+            # Enrolling is idempotent: a 409/422, whatever it says, may be Outreach
+            # refusing a second live sequence state, so the prospect's live one in this
+            # sequence is looked up (one filtered GET) and is the answer. Found none:
+            # the refusal stands, typed as before ("already in this sequence" in the
+            # text still makes it a ConflictError; any other wording a ValidationError).
+            if refused.status not in REFUSED_ENROLL_STATUSES:
+                raise
             found = lookup()
             if found is None:
                 raise
             return found
 
     def _live(self, target_id: str, sequence_id: str) -> Enrollment | None:
+        """The prospect's live (active, paused or pending) sequence state in the sequence.
+
+        The answer's rows are checked, not trusted: only a row of this prospect, this
+        sequence and a live state counts, whatever the server made of the filters."""
         params = w.live_enrollment_params(target_id, sequence_id)
         doc = self.session.get(f"{API}/sequenceStates", params)
-        rows = doc.rows()
-        return r.to_enrollment(rows[0], doc.index()) if rows else None
+        index = doc.index()
+        for row in doc.rows():
+            found = r.to_enrollment(row, index)
+            if (
+                found.target_id == target_id
+                and found.sequence_id == sequence_id
+                and found.vendor_state in w.LIVE_STATE_NAMES
+            ):
+                return found
+        return None
 
     def get(self, enrollment_id: str) -> Enrollment:
         checked = w.vendor_id(enrollment_id, "enrollment_id")

@@ -3,11 +3,19 @@ pacing, the media type, and how a tenant authenticates."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from engage import ConfigurationError, ConflictError, QuotaExhaustedError, TenantContext
+from engage import (
+    ConfigurationError,
+    ConflictError,
+    QuotaExhaustedError,
+    RateLimitError,
+    TenantContext,
+)
 from engage.transport import (
     BearerAuth,
     ErrorDetails,
@@ -24,7 +32,19 @@ from ._settings import OutreachSettings
 
 VENDOR = "outreach"
 MEDIA_TYPE = "application/vnd.api+json"
+# Only a hint: a 422 that says it is a ConflictError rather than a ValidationError.
+# Enroll does not rest on it (it looks the live enrollment up after any 409/422):
+# no real sample of Outreach's wording for a second enrolment exists.
 ALREADY_ENROLLED = "already in this sequence"
+# The documented 429 detail: "... rate limit of 10,000; please try again at
+# 2017-01-01T00:00:00." (no zone written: UTC).
+TRY_AGAIN_AT = re.compile(
+    r"try again at\s+(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)",
+    re.IGNORECASE,
+)
+# An X-RateLimit-Reset below this is not an epoch second (seconds-to-go, or garbage).
+EPOCH_FLOOR = 1_000_000_000
 
 # 10,000 requests an hour per user (Outreach's documented budget).
 PACING = PacingRule(limit=10_000, window=3600)
@@ -47,7 +67,8 @@ def parse_error(response: httpx.Response) -> ErrorDetails:
         messages: list[str] = []
         fields: dict[str, list[str]] = {}
         for error in errors:
-            text = str(error.get("detail") or error.get("title") or "error")
+            # ``detail`` as a rule; the documented 415 body spells it ``details``.
+            text = str(error.get("detail") or error.get("details") or error.get("title") or "error")
             messages.append(text)
             pointer = (error.get("source") or {}).get("pointer")
             if isinstance(pointer, str):
@@ -64,6 +85,41 @@ def parse_error(response: httpx.Response) -> ErrorDetails:
         text = str(body.get("error_description") or body["error"])
         return ErrorDetails(text, body["error"])
     raise ValueError("not an Outreach error body")
+
+
+def retry_at_of(response: httpx.Response) -> datetime | None:
+    """When a refused (429) request may be sent again, as an aware UTC datetime:
+    ``X-RateLimit-Reset`` (epoch seconds), else the "try again at <time>" of the error
+    text, else ``None``. Never raises, whatever the answer holds."""
+    at = parse_epoch(response.headers.get("x-ratelimit-reset"))
+    if at is not None and at.timestamp() >= EPOCH_FLOOR:
+        return at
+    try:
+        message = parse_error(response).message
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    match = TRY_AGAIN_AT.search(message)
+    if match is None:
+        return None
+    try:
+        when = datetime.fromisoformat(match.group(1).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def fill_retry_at(error: RateLimitError | QuotaExhaustedError) -> None:
+    """Give a refusal without a ``Retry-After`` the time Outreach's answer names.
+
+    The transport reads only ``Retry-After``; Outreach documents its 429 with
+    ``X-RateLimit-Reset`` and a "try again at" detail instead. The answer is the
+    error's ``__cause__`` (an ``httpx.HTTPStatusError``); a refusal made by engage's
+    own pacer has no answer, and already carries its ``retry_at``."""
+    if error.retry_at is not None:
+        return
+    cause = error.__cause__
+    if isinstance(cause, httpx.HTTPStatusError):
+        error.retry_at = retry_at_of(cause.response)
 
 
 def observe_rate(response: httpx.Response) -> RateObservation | None:

@@ -35,6 +35,7 @@ from ._read import ENROLLMENT_STATES, MANUAL_TASK_TYPES, SEQUENCE_STEP_TASK_TYPE
 Params = dict[str, str]
 MAX_PAGE_SIZE = 1000  # Outreach's largest page[size]
 LIVE_STATES = "active,paused,pending"
+LIVE_STATE_NAMES = frozenset(LIVE_STATES.split(","))
 EXPAND_INCLUDES = {"target": "prospect", "sequence": "sequence", "step": "sequenceStep"}
 WIRE_TASK_ACTIONS = {
     TaskKind.CALL: "call",

@@ -1,9 +1,10 @@
 """The Salesforce adapter: targets, cadences and enrollments here; tasks and activities composed.
 
 One class, :class:`SalesforceAdapter`, subclassing ``engage.Adapter`` alone.
-Its parts: the tenant's session (``_api``), SOQL reads (``_ops_reads``), the
-invocable-action batch runner (``_ops_actions``) and the task and activity
-operations (``_ops_tasks``), to which the task and activity methods delegate.
+Its parts: the tenant's session (``_api``), the org's describe (``_ops_describe``),
+SOQL reads (``_ops_reads``), the invocable-action batch runner (``_ops_actions``),
+enrolling (``_ops_enroll``) and the task and activity operations (``_ops_tasks``),
+to which the enrollment batch and the task and activity methods delegate.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from engage import (
     EnrollmentQuery,
     EnrollmentState,
     InputError,
-    ItemResult,
     NoteInput,
     SequenceQuery,
     Step,
@@ -35,7 +35,6 @@ from engage import (
     Task,
     TaskInput,
     TaskQuery,
-    UnavailableError,
 )
 from engage import Sequence as SequenceRecord
 from engage.pagination import Page, Pager
@@ -47,6 +46,8 @@ from . import _wire as wire
 from . import _write as write
 from ._api import SalesforceSession
 from ._ops_actions import ActionRunner
+from ._ops_describe import OrgSchema
+from ._ops_enroll import Enrollments
 from ._ops_reads import Phase, Reader
 from ._ops_tasks import Tasks
 from ._settings import SalesforceSettings
@@ -54,11 +55,6 @@ from ._settings import SalesforceSettings
 _PARSE_LEAD = read.PARSE_LEAD
 _PARSE_CADENCE = read.PARSE_CADENCE
 _PARSE_TRACKER = read.PARSE_TRACKER
-
-
-def _same_id(a: str | None, b: str | None) -> bool:
-    # 15- and 18-character forms of one id share their first 15 characters.
-    return bool(a and b) and a[:15] == b[:15]  # type: ignore[index]
 
 
 class SalesforceAdapter(engage.Adapter):
@@ -74,7 +70,9 @@ class SalesforceAdapter(engage.Adapter):
         self.session = SalesforceSession(settings, context)
         self.reader = Reader(self.session)
         self.actions = ActionRunner(self.session, settings.action_batch_size)
-        self.tasks = Tasks(self.session, self.reader, self.actions, self.run_batch)
+        self.schema = OrgSchema(self.session)
+        self.enrollments = Enrollments(self.session, self.reader, self.actions)
+        self.tasks = Tasks(self.session, self.reader, self.actions, self.run_batch, self.schema)
 
     def close(self) -> None:
         self.session.close()
@@ -189,15 +187,30 @@ class SalesforceAdapter(engage.Adapter):
             select.order = "SystemModstamp, Id"
         return self.reader.pager([Phase(str(select), _PARSE_CADENCE)], query.page_size)
 
+    def _steps_select(self, sequence_id: str) -> soql.Select:
+        """The steps a cadence runs, sorted in SOQL only by what the describe says sorts.
+
+        The Object Reference says to filter ``IsOrphan = false`` for a cadence's
+        executable steps (left out where the org has no such field). DayGroup and
+        MinuteGroup have no documented Sort property, so unless the describe says
+        they are sortable the order comes from :func:`_read.in_cadence_order`.
+        """
+        schema, sobject = self.schema, "ActionCadenceStep"
+        select = soql.Select(sobject, schema.present(sobject, soql.STEP_FIELDS))
+        select.and_where(f"ActionCadenceId = {soql.sf_id(sequence_id, 'sequence_id')}")
+        if schema.filterable(sobject, "IsOrphan"):
+            select.and_where("IsOrphan = false")
+        order = [f"{n} ASC NULLS LAST" for n in soql.STEP_ORDER if schema.sortable(sobject, n)]
+        order += ["Id"] if schema.sortable(sobject, "Id") else []
+        select.order = ", ".join(order) or None
+        return select
+
     def list_steps(self, sequence_id: str) -> Pager[Step]:
         sequence_id = write.vendor_id(sequence_id, "sequence_id")
-        select = soql.Select("ActionCadenceStep", soql.STEP_FIELDS)
-        select.and_where(f"ActionCadenceId = {soql.sf_id(sequence_id, 'sequence_id')}")
-        select.order = "DayGroup ASC NULLS LAST, MinuteGroup ASC NULLS LAST, Id"
 
         def fetch(cursor: str | None) -> Page[Step]:
-            # A cadence has few steps; reading them all at once gives true positions.
-            rows = self.reader.rows(select)
+            # A cadence has few steps: read them all, order them here, number them.
+            rows = read.in_cadence_order(self.reader.rows(self._steps_select(sequence_id)))
             return Page(
                 [read.step(wire.CadenceStep.model_validate(r), n, r) for n, r in enumerate(rows, 1)]
             )
@@ -245,61 +258,9 @@ class SalesforceAdapter(engage.Adapter):
         return result.value
 
     def enroll_many(self, items: Sequence[EnrollmentInput]) -> BatchResult[Enrollment]:
-        """One ``assignTargetToSalesCadence`` call per 200 inputs, then one query for the trackers.
-
-        The action answers no id, so the new trackers are read back by target.
-        A target already in the same cadence counts as enrolled (its existing
-        tracker is returned); in another cadence it is a ConflictError. An input
-        whose ids are not Salesforce ids fails alone, before anything is sent.
-        """
-        results: dict[int, ItemResult[Enrollment]] = {}
-        valid: list[tuple[int, EnrollmentInput]] = []
-        for index, item in enumerate(items):
-            try:
-                write.check_ids(item)
-            except InputError as exc:
-                results[index] = ItemResult(index, error=exc)
-            else:
-                valid.append((index, item))
-        inputs = [
-            write.assign_input(
-                item.sequence_id,
-                item.target_id,
-                user_id=item.owner_id,
-                start_step=item.start_step_id,
-            )
-            | dict(item.vendor_fields)
-            for _, item in valid
-        ]
-        outcomes = self.actions.invoke(write.ASSIGN, inputs)
-        # Read back by target: what succeeded, what was already there, and what may
-        # have landed although the answer was lost (an ambiguous failure).
-        lookup = [
-            item.target_id
-            for (_, item), outcome in zip(valid, outcomes, strict=True)
-            if outcome.ok or isinstance(outcome.error, ConflictError) or _ambiguous(outcome.error)
-        ]
-        trackers = self._active_trackers(lookup)
-        for (index, item), outcome in zip(valid, outcomes, strict=True):
-            tracker = next((t for t in trackers if _same_id(t.target_id, item.target_id)), None)
-            same = tracker is not None and _same_id(tracker.sequence_id, item.sequence_id)
-            if tracker is not None and (outcome.ok or same):
-                results[index] = ItemResult(index, value=tracker)
-            else:
-                results[index] = ItemResult(index, error=outcome.error or _missing(self, item))
-        return BatchResult(tuple(results[i] for i in range(len(items))))
-
-    def _active_trackers(self, target_ids: Sequence[str]) -> list[Enrollment]:
-        found: list[Enrollment] = []
-        for start in range(0, len(target_ids), 200):  # keeps the query string short
-            chunk = target_ids[start : start + 200]
-            select = soql.Select("ActionCadenceTracker", soql.TRACKER_FIELDS, order="CreatedDate")
-            select.and_where(f"TargetId IN {soql.id_list(chunk, 'target_id')}")
-            select.and_where(
-                f"State IN {soql.strings(write.STATE_FILTER[EnrollmentState.ACTIVE] + ('Paused',))}"
-            )
-            found.extend(_PARSE_TRACKER(row) for row in self.reader.rows(select))
-        return found
+        """Already in the same cadence counts as enrolled (that tracker is returned),
+        whatever Salesforce's wording; see ``_ops_enroll``."""
+        return self.enrollments.enroll_many(items)
 
     def _live_target_of(
         self, enrollment_id: str, verb: str, states: tuple[str, ...] = ("Running", "Paused")
@@ -416,15 +377,3 @@ class SalesforceAdapter(engage.Adapter):
                 raise outcome.error  # the call itself failed (not one input)
             results.append(outcome.result.model_dump(mode="json", exclude_unset=True))
         return results
-
-
-def _missing(adapter: SalesforceAdapter, item: EnrollmentInput) -> engage.VendorError:
-    # The action said yes but no active tracker can be found (deleted meanwhile?).
-    return engage.NotFoundError(
-        "the cadence tracker for this target could not be found after assigning it",
-        **adapter.session.error_context(),
-    )
-
-
-def _ambiguous(error: Exception | None) -> bool:
-    return isinstance(error, UnavailableError) and error.ambiguous

@@ -5,7 +5,12 @@ task and activity operations here.
 
 A Task id starts with 00T and a step tracker id with 8HF, so each operation
 knows by the id which object it is about before sending anything. Step
-trackers are read-only; they move only through ``sendSalesCadenceEvent``.
+trackers are read-only; they move only through ``sendSalesCadenceEvent``
+(manual completions through ``_ops_events``, which settles the spelling).
+
+Task queries name only the Task fields the org's describe has (``_ops_describe``):
+the call fields exist only with CRM Call Center, and an org without them
+answers INVALID_FIELD to a query that names them.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from . import _read as read
 from . import _write as write
 from ._api import SalesforceSession
 from ._ops_actions import ActionRunner
+from ._ops_describe import OrgSchema
+from ._ops_events import CompletionEvents
 from ._ops_reads import Phase, Reader
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
@@ -88,15 +95,22 @@ class Tasks:
         reader: Reader,
         actions: ActionRunner,
         run_batch: RunBatch,
+        schema: OrgSchema,
     ) -> None:
         self.session = session
         self.reader = reader
         self.actions = actions
         self.run_batch = run_batch
+        self.schema = schema
+        self.events = CompletionEvents(actions)
 
     # --- reads -------------------------------------------------------------------
+    def _task_fields(self) -> tuple[str, ...]:
+        """``TASK_FIELDS`` the org's Task has (Id always)."""
+        return ("Id", *self.schema.present("Task", soql.TASK_FIELDS[1:]))
+
     def _task_select(self, expand: Sequence[str] = ()) -> soql.Select:
-        fields = list(soql.TASK_FIELDS)
+        fields = list(self._task_fields())
         for name in expand:
             fields.extend(_EXPAND_TASK.get(name, ()))
         return soql.Select("Task", fields)
@@ -138,7 +152,8 @@ class Tasks:
     def _manual_query(self, query: TaskQuery) -> soql.Select:
         select = self._task_select(query.expand)
         # Tasks a cadence step wrote are records of that step: listed as activities.
-        select.and_where("ActionCadenceStepTrackerId = null")
+        if self.schema.filterable("Task", "ActionCadenceStepTrackerId"):
+            select.and_where("ActionCadenceStepTrackerId = null")
         if query.target_id:
             select.and_where(f"WhoId = {soql.sf_id(query.target_id, 'target_id')}")
         if query.owner_id:
@@ -186,6 +201,12 @@ class Tasks:
         self.actions.one(write.SEND_EVENT, write.event_input(task_id, event))
         return self.get_task(task_id)
 
+    def _complete_step(self, task_id: str) -> Task:
+        outcome = self.events.complete([task_id])[0]
+        if outcome.error is not None:
+            raise outcome.error
+        return self.get_task(task_id)
+
     def create_task(self, data: TaskInput) -> Task:
         write.check_ids(data)
         body = write.task_fields(data)
@@ -225,7 +246,7 @@ class Tasks:
             return self._update(task_id, fields)
         if note is not None:
             raise InputError("a cadence step takes no note; log one with activities.log_note")
-        return self._event(task_id, write.MANUAL_COMPLETE)
+        return self._complete_step(task_id)
 
     def complete_tasks(self, task_ids: Sequence[str]) -> BatchResult[Task]:
         """Cadence steps in one ``sendSalesCadenceEvent`` call per 200; Tasks one PATCH each."""
@@ -240,8 +261,7 @@ class Tasks:
                 continue
             (manual if kind == "Task" else steps).append((index, task_id))
         if steps:
-            events = [write.event_input(tid, write.MANUAL_COMPLETE) for _, tid in steps]
-            outcomes = self.actions.invoke(write.SEND_EVENT, events)
+            outcomes = self.events.complete([tid for _, tid in steps])
             done = [tid for (_, tid), o in zip(steps, outcomes, strict=True) if o.ok]
             rows = self._steps_by_id(done)
             for (index, tid), outcome in zip(steps, outcomes, strict=True):
@@ -278,7 +298,7 @@ class Tasks:
     def advance_task(self, task_id: str) -> Task:
         if _kind_of(task_id) == "Task":
             raise InputError("a manual Task is in no cadence; complete it instead")
-        return self._event(task_id, write.MANUAL_COMPLETE)
+        return self._complete_step(task_id)
 
     def snooze_task(self, task_id: str, until: datetime) -> Task:
         _manual_only(task_id, "due date", "pause the enrollment instead")
@@ -314,7 +334,7 @@ class Tasks:
         streams: dict[str, Callable[[str | None], Page[Activity]]] = {}
         task_kinds = [k for k in kinds if k in read.ACTIVITY_SUBTYPES]
         if not kinds or task_kinds:
-            select = soql.Select("Task", soql.TASK_FIELDS, ["IsClosed = true"])
+            select = soql.Select("Task", self._task_fields(), ["IsClosed = true"])
             if task_kinds:
                 subtypes = [s for k in task_kinds for s in read.ACTIVITY_SUBTYPES[k]]
                 select.and_where(f"TaskSubtype IN {soql.strings(subtypes)}")
@@ -343,15 +363,18 @@ class Tasks:
         select.order = f"{moment} ASC NULLS FIRST, Id"
 
     def log_call(self, data: CallInput) -> Activity:
+        """A completed call Task. In an org without CRM Call Center the call fields
+        (CallType, CallDurationInSeconds, CallDisposition) are left out, as
+        Salesforce's own Log a Call does there: the outcome stays in the Subject."""
         write.check_ids(data)
-        fields = write.call_fields(data)
+        fields = write.call_fields(data, self.schema.fields("Task"))
         task_id = self.create_once(
             "Task",
             fields,
             ("WhoId", "Subject", "TaskSubtype", "CallDurationInSeconds"),
             ("Description", data.notes),
         )
-        select = soql.Select("Task", soql.TASK_FIELDS, [f"Id = {soql.sf_id(task_id)}"])
+        select = soql.Select("Task", self._task_fields(), [f"Id = {soql.sf_id(task_id)}"])
         return self.reader.one(select, read.PARSE_TASK_ACTIVITY, "task")
 
     def log_note(self, data: NoteInput) -> Activity:

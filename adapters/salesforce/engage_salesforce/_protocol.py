@@ -80,6 +80,9 @@ _BY_CODE: dict[str, type[VendorError]] = {
     "INVALID_FIELD": ValidationError,
     "INVALID_TYPE": ValidationError,
 }
+# Hints only, for the type of an error whose code says nothing (UNKNOWN_EXCEPTION): no
+# real sample of these messages exists, so no decision about data rests on them
+# (enrolling settles "already assigned" by reading the trackers, ``_ops_enroll``).
 _STATE_WORDS = (
     "already assigned",
     "already complete",

@@ -60,6 +60,8 @@ STEP_FIELDS = (
     "DayGroup",
     "MinuteGroup",
 )
+# The order of a cadence's steps: by these, missing values last, then by Id.
+STEP_ORDER = ("DayGroup", "MinuteGroup")
 TRACKER_FIELDS = (
     "Id",
     "ActionCadenceId",

@@ -160,6 +160,23 @@ def step(
     )
 
 
+def in_cadence_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Step rows by DayGroup, then MinuteGroup (a missing value sorts last), then Id:
+    the cadence's order, stable whatever order the query answered in."""
+
+    def key(row: dict[str, Any]) -> tuple[bool, int, bool, int, str]:
+        day, minute = row.get("DayGroup"), row.get("MinuteGroup")
+        return (
+            not isinstance(day, int),
+            day if isinstance(day, int) else 0,
+            not isinstance(minute, int),
+            minute if isinstance(minute, int) else 0,
+            str(row.get("Id") or ""),
+        )
+
+    return sorted(rows, key=key)
+
+
 def enrollment(row: wire.Tracker, payload: dict[str, Any] | None = None) -> Enrollment:
     state = TRACKER_STATES.get(row.State or "", EnrollmentState.OTHER)
     if state is EnrollmentState.FINISHED and row.CompletionReason in REMOVED_REASONS:

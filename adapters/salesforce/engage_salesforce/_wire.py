@@ -161,3 +161,16 @@ class ActionResult(_Wire):
     errors: list[ActionError] | None = None
     isSuccess: bool = False
     outputValues: dict[str, Any] | None = None
+
+
+class DescribeField(_Wire):
+    """One field of ``sobjects/<T>/describe``; a property it does not state counts as false."""
+
+    name: str
+    filterable: bool = False
+    sortable: bool = False
+
+
+class Describe(_Wire):
+    name: str | None = None
+    fields: list[DescribeField] = Field(default_factory=list)

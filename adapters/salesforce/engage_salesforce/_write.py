@@ -8,7 +8,7 @@ into it or into a request body.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC
 from typing import Any
 
@@ -85,7 +85,13 @@ def task_fields(data: TaskInput) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None} | dict(data.vendor_fields)
 
 
-def call_fields(data: CallInput) -> dict[str, Any]:
+# Task fields of CRM Call Center: absent from orgs without it (see ``call_fields``).
+CALL_CENTER_FIELDS = ("CallType", "CallDurationInSeconds", "CallDisposition")
+
+
+def call_fields(data: CallInput, task_fields: Collection[str] | None = None) -> dict[str, Any]:
+    """A logged call as Task fields; the call-center ones only if ``task_fields`` (the
+    org's Task fields, ``None`` for all) has them. ``vendor_fields`` are kept as given."""
     direction = "Inbound" if data.direction is CallDirection.INBOUND else "Outbound"
     values: dict[str, Any] = {
         "WhoId": data.target_id,
@@ -102,6 +108,9 @@ def call_fields(data: CallInput) -> dict[str, Any]:
         if data.occurred_at
         else None,
     }
+    if task_fields is not None:
+        missing = [name for name in CALL_CENTER_FIELDS if name not in task_fields]
+        values = {k: v for k, v in values.items() if k not in missing}
     return {k: v for k, v in values.items() if v is not None} | dict(data.vendor_fields)
 
 
@@ -137,8 +146,10 @@ SALES_ENGAGEMENT_ACTIONS = (
     SEND_EVENT,
     SELECT_TEMPLATE,
 )
-# The documented valid values of sendSalesCadenceEvent's eventType.
+# The documented valid values of sendSalesCadenceEvent's eventType; the same page's
+# sample spells the second "Manual Complete" (``_ops_events`` tries it when refused).
 SKIP, MANUAL_COMPLETE = "Skip", "ManualComplete"
+MANUAL_COMPLETE_SAMPLE = "Manual Complete"
 ACTION_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 # The nine documented values of a tracker's completionDisposition.
 DISPOSITIONS = (

@@ -19,6 +19,7 @@ from engage import (
     Adapter,
     CallInput,
     Capability,
+    ConflictError,
     Enrollment,
     EnrollmentInput,
     EnrollmentQuery,
@@ -48,6 +49,9 @@ from ._ops_tasks import TaskOperations
 from ._protocol import connect_app, open_transport
 from ._settings import SalesloftSettings
 from ._wire import Row
+
+# What a refused enrollment may mean "already on this cadence" with (see ``enroll``).
+CONFLICT_STATUSES = frozenset({409, 422})
 
 ALTERNATIVES: dict[Capability, str] = {
     Capability.ENROLLMENTS_PAUSE: "enrollments.remove, then enrollments.enroll again later",
@@ -212,14 +216,18 @@ class SalesloftAdapter(Adapter):
         w.check_ids(data)
         payload = w.membership_payload(data)
         try:
-            # A repeat is refused with "already on this cadence" and answered below with
-            # the existing membership, so an ambiguous failure is safe to retry.
+            # Safe to retry after an ambiguous failure: a repeat is refused, and a refusal
+            # is answered below with the membership the first attempt made.
             body = self.api.write("POST", "/v2/cadence_memberships", payload, idempotent=True)
-        except ValidationError as exc:
-            if not any("already" in msg for msg in exc.fields.get("person_id", [])):
+        except (ValidationError, ConflictError) as exc:
+            # Salesloft does not document how it refuses a person already on the cadence,
+            # so the refusal's status and wording decide nothing: the membership does (one
+            # per person and cadence). A live one is the enrollment asked for; otherwise
+            # the refusal had another reason and is raised as it came.
+            if exc.status not in CONFLICT_STATUSES:
                 raise
             existing = self._membership_of(data.target_id, data.sequence_id)
-            if existing is None:
+            if existing is None or not r.is_live(existing.raw):
                 raise
             return existing
         return r.enrollment(body)

@@ -8,6 +8,7 @@ from engage import Activity, ActivityQuery, CallInput, NoteInput
 from engage.transport import write_once
 
 from . import _read as r
+from . import _read_landed as landed
 from . import _write as w
 from ._api import Fetch, SalesloftApi, per_page
 from ._wire import Row
@@ -48,15 +49,15 @@ class ActivityOperations:
 
         def lookup() -> Activity | None:
             rows, _ = self.api.page("/v2/activities/calls", w.recent_calls_params(data.target_id))
-            found = [row for row in rows if r.is_logged_call(row, data, since)]
+            found = [row for row in rows if landed.is_logged_call(row, data, since)]
             # Salesloft keeps a call's notes in a note of its own: the text tells our
             # call from another one with the same person, duration and disposition.
-            note_ids = {str(row["id"]): r.call_note_id(row) for row in found}
+            note_ids = {str(row["id"]): landed.call_note_id(row) for row in found}
             notes = self.api.by_ids("/v2/notes", [n for n in note_ids.values() if n])
             found = [
                 row
                 for row in found
-                if r.note_text(notes.get(note_ids[str(row["id"])] or "")) == data.notes
+                if landed.note_text(notes.get(note_ids[str(row["id"])] or "")) == data.notes
             ]
             return r.call_activity(found[0]) if found else None
 
@@ -73,7 +74,7 @@ class ActivityOperations:
 
         def lookup() -> Activity | None:
             rows, _ = self.api.page("/v2/notes", w.recent_notes_params(data.target_id))
-            found = [row for row in rows if r.is_logged_note(row, data, since)]
+            found = [row for row in rows if landed.is_logged_note(row, data, since)]
             return r.note_activity(found[0]) if found else None
 
         return write_once(

@@ -10,7 +10,7 @@ other direction (neutral input or query -> request) is ``_write``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 import pydantic
@@ -18,11 +18,9 @@ import pydantic
 from engage import (
     Activity,
     ActivityKind,
-    CallInput,
     Enrollment,
     EnrollmentState,
     MappingError,
-    NoteInput,
     Sequence,
     Step,
     StepKind,
@@ -50,8 +48,10 @@ W = TypeVar("W", bound=w.Wire)
 STEP_KINDS: dict[str, StepKind] = {
     "email": StepKind.EMAIL,
     "phone": StepKind.CALL,
+    # An integration step may stand for LinkedIn or another tool, and says not which.
     "integration": StepKind.OTHER,
     "other": StepKind.OTHER,
+    "linkedin": StepKind.LINKEDIN,
 }
 
 MEMBERSHIP_STATES: dict[str, EnrollmentState] = {
@@ -63,6 +63,9 @@ MEMBERSHIP_STATES: dict[str, EnrollmentState] = {
     "removed": EnrollmentState.REMOVED,
     "removed_no_action": EnrollmentState.REMOVED,
     "reassigned": EnrollmentState.OTHER,
+    # The cadence was archived with its people on it: taken off before the end,
+    # as a removal is, not by finishing.
+    "archived": EnrollmentState.REMOVED,
 }
 
 TASK_KINDS: dict[str, TaskKind] = {
@@ -78,6 +81,7 @@ ACTION_KINDS: dict[str, TaskKind] = {
     "email": TaskKind.EMAIL,
     "phone": TaskKind.CALL,
     "other": TaskKind.OTHER,
+    "linkedin": TaskKind.LINKEDIN,
 }
 ACTION_STATES: dict[str, TaskStatus] = {
     "in_progress": TaskStatus.OPEN,
@@ -122,7 +126,7 @@ def _lookup(table: Mapping[str, Any], value: str | None, default: Any) -> Any:
 # --- helpers ----------------------------------------------------------------------
 
 
-def _parse(model: type[W], raw: Mapping[str, Any], object_type: str) -> W:
+def parse(model: type[W], raw: Mapping[str, Any], object_type: str) -> W:
     try:
         return model.model_validate(raw)
     except pydantic.ValidationError as exc:
@@ -136,8 +140,32 @@ def _ref(object_type: str, ident: w.Id) -> VendorRef:
     return VendorRef(vendor=VENDOR, object_type=object_type, id=str(ident))
 
 
-def _day_start(day: date | None) -> datetime | None:
-    return None if day is None else datetime.combine(day, time(0), tzinfo=UTC)
+# A calendar date is the current date somewhere on Earth from 00:00 at UTC+14:00
+# until 24:00 at UTC-12:00: the widest offsets in use.
+_DAY_OPENS_EARLY = timedelta(hours=14)
+_DAY_CLOSES_LATE = timedelta(hours=24 + 12)
+
+
+def _on_day(moment: datetime | None, day: date) -> bool:
+    """Whether ``moment`` falls on ``day`` in some UTC offset (the zone it was meant in is
+    not known when reading)."""
+    if moment is None:
+        return False
+    start = datetime.combine(day, time(0), tzinfo=UTC)
+    return start - _DAY_OPENS_EARLY <= moment < start + _DAY_CLOSES_LATE
+
+
+def task_due(t: w.Task) -> datetime | None:
+    """A manual task's due moment: Salesloft's ``due_at``, else ``remind_at`` (where engage
+    writes the time of day), whichever first falls on ``due_date``; else ``due_date`` at
+    00:00 UTC. A time on another day belongs to an earlier date or to a snooze, never to
+    the date the task is due."""
+    if t.due_date is None:
+        return t.due_at
+    for moment in (t.due_at, t.remind_at):
+        if _on_day(moment, t.due_date):
+            return moment
+    return datetime.combine(t.due_date, time(0), tzinfo=UTC)
 
 
 def action_task_id(action_id: w.Id) -> str:
@@ -148,7 +176,7 @@ def action_task_id(action_id: w.Id) -> str:
 
 
 def target(raw: Mapping[str, Any]) -> Target:
-    p = _parse(w.Person, raw, "person")
+    p = parse(w.Person, raw, "person")
     return Target(
         ref=_ref("person", p.id),
         raw=dict(raw),
@@ -167,7 +195,7 @@ def target(raw: Mapping[str, Any]) -> Target:
 
 
 def sequence(raw: Mapping[str, Any]) -> Sequence:
-    c = _parse(w.Cadence, raw, "cadence")
+    c = parse(w.Cadence, raw, "cadence")
     active = None if c.draft is None else not c.draft and c.archived_at is None
     return Sequence(
         ref=_ref("cadence", c.id),
@@ -182,7 +210,7 @@ def sequence(raw: Mapping[str, Any]) -> Sequence:
 
 
 def step(raw: Mapping[str, Any], position: int | None = None) -> Step:
-    s = _parse(w.Step, raw, "step")
+    s = parse(w.Step, raw, "step")
     cadence_id = w.ref_id(s.cadence)
     if cadence_id is None:
         raise MappingError("a step without its cadence", vendor=VENDOR, object_type="step")
@@ -199,7 +227,7 @@ def step(raw: Mapping[str, Any], position: int | None = None) -> Step:
 
 
 def enrollment(raw: Mapping[str, Any]) -> Enrollment:
-    m = _parse(w.Membership, raw, "cadence_membership")
+    m = parse(w.Membership, raw, "cadence_membership")
     person_id, cadence_id = w.ref_id(m.person), w.ref_id(m.cadence)
     if person_id is None or cadence_id is None:
         raise MappingError(
@@ -220,8 +248,17 @@ def enrollment(raw: Mapping[str, Any]) -> Enrollment:
     )
 
 
+def is_live(raw: Mapping[str, Any]) -> bool:
+    """Whether a membership is current: Salesloft's ``currently_on_cadence`` when it says,
+    else an on-cadence state."""
+    m = parse(w.Membership, raw, "cadence_membership")
+    if m.currently_on_cadence is not None:
+        return m.currently_on_cadence
+    return _lookup(MEMBERSHIP_STATES, m.current_state, None) is EnrollmentState.ACTIVE
+
+
 def task(raw: Mapping[str, Any]) -> Task:
-    t = _parse(w.Task, raw, "task")
+    t = parse(w.Task, raw, "task")
     return Task(
         ref=_ref("task", t.id),
         raw=dict(raw),
@@ -232,7 +269,7 @@ def task(raw: Mapping[str, Any]) -> Task:
         vendor_status=t.current_state,
         subject=t.subject,
         note=t.description,
-        due_at=t.due_at or _day_start(t.due_date),
+        due_at=task_due(t),
         owner_id=w.ref_id(t.user),
         target_id=w.ref_id(t.person),
         completed_at=t.completed_at,
@@ -242,7 +279,7 @@ def task(raw: Mapping[str, Any]) -> Task:
 
 
 def action_task(raw: Mapping[str, Any]) -> Task:
-    a = _parse(w.Action, raw, "action")
+    a = parse(w.Action, raw, "action")
     return Task(
         ref=VendorRef(vendor=VENDOR, object_type="action", id=action_task_id(a.id)),
         raw=dict(raw),
@@ -263,7 +300,7 @@ def action_task(raw: Mapping[str, Any]) -> Task:
 
 def history_activity(raw: Mapping[str, Any], user_ids: Mapping[str, str]) -> Activity:
     """An activity-feed entry; ``user_ids`` maps user guids to ids (the feed names guids)."""
-    h = _parse(w.History, raw, "activity_history")
+    h = parse(w.History, raw, "activity_history")
     static, dynamic = h.static_data or {}, h.dynamic_data or {}
     person = str(h.resource_id) if h.resource_type == "person" and h.resource_id else None
     return Activity(
@@ -284,7 +321,7 @@ def history_activity(raw: Mapping[str, Any], user_ids: Mapping[str, str]) -> Act
 
 
 def call_activity(raw: Mapping[str, Any]) -> Activity:
-    c = _parse(w.Call, raw, "call")
+    c = parse(w.Call, raw, "call")
     return Activity(
         ref=_ref("call", c.id),
         raw=dict(raw),
@@ -301,7 +338,7 @@ def call_activity(raw: Mapping[str, Any]) -> Activity:
 
 
 def note_activity(raw: Mapping[str, Any]) -> Activity:
-    n = _parse(w.Note, raw, "note")
+    n = parse(w.Note, raw, "note")
     about = n.associated_with
     on_person = n.associated_type == "person" or (
         n.associated_type is None and about is not None and "/people/" in (about.href or "")
@@ -319,7 +356,7 @@ def note_activity(raw: Mapping[str, Any]) -> Activity:
 
 
 def email_activity(raw: Mapping[str, Any]) -> Activity:
-    e = _parse(w.Email, raw, "email")
+    e = parse(w.Email, raw, "email")
     return Activity(
         ref=_ref("email", e.id),
         raw=dict(raw),
@@ -343,40 +380,3 @@ def _int(value: Any) -> int | None:
         return None if value is None else int(value)
     except (TypeError, ValueError):
         return None
-
-
-# --- recognising a write that may have landed ---------------------------------------
-
-
-def _recent(created_at: datetime | None, since: datetime) -> bool:
-    return created_at is not None and created_at >= since
-
-
-def is_logged_call(raw: Mapping[str, Any], data: CallInput, since: datetime) -> bool:
-    """Whether ``raw`` is the call ``data`` logged (created since ``since``): Salesloft has
-    no idempotency keys, so the person, duration and disposition created in the
-    window are how an ambiguous write is recognised."""
-    c = _parse(w.Call, raw, "call")
-    person = c.called_person.id if c.called_person else None
-    return (
-        str(person) == data.target_id
-        and c.duration == data.duration_seconds
-        and (data.outcome is None or c.disposition == data.outcome)
-        and _recent(c.created_at, since)
-    )
-
-
-def call_note_id(raw: Mapping[str, Any]) -> str | None:
-    c = _parse(w.Call, raw, "call")
-    return str(c.note.id) if c.note and c.note.id is not None else None
-
-
-def note_text(raw: Mapping[str, Any] | None) -> str | None:
-    """A note's text (``None`` for no note)."""
-    return None if raw is None else _parse(w.Note, raw, "note").content
-
-
-def is_logged_note(raw: Mapping[str, Any], data: NoteInput, since: datetime) -> bool:
-    n = _parse(w.Note, raw, "note")
-    about = n.associated_with.id if n.associated_with else None
-    return str(about) == data.target_id and n.content == data.body and _recent(n.created_at, since)

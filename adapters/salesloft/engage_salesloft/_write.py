@@ -10,7 +10,7 @@ The other direction (payload -> neutral record) is ``_read``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from engage import (
@@ -62,8 +62,24 @@ _PERSON_FIELDS = (
 
 
 def iso(moment: datetime) -> str:
-    """A timestamp as Salesloft takes it: ISO 8601 in UTC."""
+    """A timestamp as Salesloft takes it: ISO 8601 in UTC. A naive datetime is refused:
+    ``astimezone`` would read it in this machine's time zone, which is nobody's intent."""
+    if moment.utcoffset() is None:
+        raise InputError(
+            "datetimes must be timezone-aware, e.g. datetime.now(UTC) (got a naive one)"
+        )
     return moment.astimezone(UTC).isoformat()
+
+
+def due_fields(due: date | datetime) -> Body:
+    """A manual task's due time as Salesloft takes it: ``due_date`` is a date
+    (YYYY-MM-DD), the day ``due`` falls on in its own time zone (the caller's), and
+    the time of day goes in ``remind_at``, the only datetime a task takes. A plain
+    ``date`` is sent as it is, with no reminder."""
+    if not isinstance(due, datetime):
+        return {"due_date": due.isoformat()}
+    remind_at = iso(due)  # refuses a naive datetime before its date is taken
+    return {"due_date": due.date().isoformat(), "remind_at": remind_at}
 
 
 def activity_types(kind: ActivityKind) -> list[str]:
@@ -219,7 +235,7 @@ def task_payload(data: TaskInput, owner_id: str) -> Body:
         "person_id": data.target_id,
         "user_id": owner_id,
         "task_type": task_type(data.kind),
-        "due_date": iso(data.due_at),
+        **due_fields(data.due_at),
         "current_state": "scheduled",
         "idempotency_key": data.idempotency_key,
     }
@@ -237,12 +253,12 @@ def task_completion_payload(note: str | None) -> Body:
 
 
 def task_snooze_payload(until: datetime) -> Body:
-    # Salesloft's snooze is a reminder: the task stays due when it was.
+    # Salesloft's snooze is a reminder: the task keeps its due date.
     return {"remind_at": iso(until)}
 
 
-def task_reschedule_payload(due_at: datetime) -> Body:
-    return {"due_date": iso(due_at)}
+def task_reschedule_payload(due_at: date | datetime) -> Body:
+    return due_fields(due_at)
 
 
 def task_note_payload(note: str) -> Body:

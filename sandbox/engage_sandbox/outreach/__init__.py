@@ -12,9 +12,10 @@ Emulated, under ``/api/v2`` with ``application/vnd.api+json``:
   (``meta.count``), cursor pages (``page[size]`` up to 1000, ``page[after]`` /
   ``page[before]``, ``links.first/prev/next``) and deprecated offset pages
   (``page[offset]`` up to 10,000, ``page[limit]``);
-* writes: create/update prospects, create/update tasks, log calls, create prospect
-  notes (``POST /prospectNotes``), enrol
-  (``POST /sequenceStates``, 422 "already in this sequence"), the sequence-state
+* writes: create/update/delete prospects, create/update tasks, log calls, create
+  prospect notes (``POST /prospectNotes``), enrol
+  (``POST /sequenceStates``; a second live enrolment is refused, 422 "already in
+  this sequence" unless the options say otherwise), the sequence-state
   actions finish/pause/resume and every Task action of the reference (advance,
   deliver, markComplete, reassignOwner, reschedule, snooze, updateNote,
   updateOpportunityAssociation) with their ``actionParams[...]``;
@@ -25,15 +26,22 @@ Emulated, under ``/api/v2`` with ``application/vnd.api+json``:
   ``DEMO_AUTH_CODE``, and rotating refresh tokens; the fixed
   ``DEMO_REFRESH_TOKEN`` is accepted on every start, for configured demo tenants),
   bearer-token checks (401), OAuth scopes (403), 10,000 requests per user per hour
-  with ``X-RateLimit-*`` headers (429), scheduled maintenance (503 with an
-  ISO-8601 ``Retry-After``), JSON:API error objects.
+  with ``X-RateLimit-*`` headers (429 with ``Retry-After``, ``X-RateLimit-Reset`` and
+  "please try again at <time>"), scheduled maintenance (503 with an ISO-8601
+  ``Retry-After``), JSON:API error objects, and 415 ``unsupportedMediaType`` for a
+  write (POST, PATCH, DELETE; body or none) without
+  ``Content-Type: application/vnd.api+json`` (reads need none).
 
-Deliberately not emulated: deletes, the other resource types (opportunities,
-stages, templates, ...), webhooks, bulk batches, S2S tokens, the 100-token cap and
+Deliberately not emulated: deletes other than ``DELETE /prospects/{id}`` (which
+removes the prospect alone), the other resource types (opportunities, stages,
+templates, ...), webhooks, bulk batches, S2S tokens, the 100-token cap and
 one-token-per-minute minting throttle, ``count_truncated`` under load, and prospect
 notes for ``markComplete``'s ``completionNote`` (accepted, not stored).
 ``options.extras``: ``maintenance_until`` (datetime or ISO string),
-``allow_duplicate_emails`` (bool), ``page_size_502_above`` (int).
+``allow_duplicate_emails`` (bool), ``page_size_502_above`` (int),
+``already_enrolled_detail`` (str) and ``already_enrolled_status`` (int) for the
+refusal of a second enrolment, ``rate_limit_hints`` (a subset of ``"retry-after"``,
+``"x-ratelimit"``: which hints a 429 carries besides its body).
 """
 
 from __future__ import annotations

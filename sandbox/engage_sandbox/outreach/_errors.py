@@ -82,6 +82,40 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+# Outreach's "Content Negotiation" section (developers.outreach.io/api/making-requests):
+# every request must name the JSON:API media type in Content-Type, or it is answered
+# 415 with this error object. The documented example spells the member ``details``
+# (plural), unlike the ``detail`` of its other error objects; it is kept as documented.
+UNSUPPORTED_MEDIA_TYPE_DETAIL = f"Expected Content-Type header to be '{MEDIA_TYPE}'."
+
+
+# Requests that read: answered without a Content-Type (Starlette adds HEAD to GET routes).
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def lacks_media_type(request: Request) -> bool:
+    """A write (any method but GET and HEAD), body or none, not naming the media type."""
+    if request.method in READ_METHODS:
+        return False
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return content_type != MEDIA_TYPE
+
+
+def unsupported_media_type() -> ApiError:
+    """The 415 of a request without ``Content-Type: application/vnd.api+json``."""
+    error = ApiError(415, UNSUPPORTED_MEDIA_TYPE_DETAIL)
+    error.body = {
+        "errors": [
+            {
+                "id": "unsupportedMediaType",
+                "title": "Unsupported Media Type",
+                "details": UNSUPPORTED_MEDIA_TYPE_DETAIL,
+            }
+        ]
+    }
+    return error
+
+
 def not_found(type_: str, id_: object) -> ApiError:
     return ApiError(404, f"Could not find '{type_}' with ID '{id_}'.")
 
@@ -115,31 +149,70 @@ def maintenance_error(until: datetime) -> ApiError:
     )
 
 
-def fault_retry_after(rt: Runtime, status: int) -> dict[str, str]:
-    """``Retry-After`` for injected 429/503 faults, in the form Outreach uses for each."""
-    if status == 503:
-        until = rt.maintenance_until() or rt.kit.clock.now() + timedelta(minutes=5)
-        return {"Retry-After": retry_stamp(until)}
-    if status == 429:
-        now = rt.kit.clock.timestamp()
-        window = rt.limiter.window
-        return {"Retry-After": str(max(1, math.ceil((now // window + 1) * window - now)))}
-    return {}
+# What a 429 carries besides its body ("... please try again at <time>."), which it
+# always carries: ``Retry-After`` (seconds) and the ``X-RateLimit-*`` headers. Outreach
+# documents the headers and the body; whether its 429 also says ``Retry-After`` no
+# public sample shows, so ``options.extras["rate_limit_hints"]`` (a subset of these)
+# lets a test take either away.
+RATE_LIMIT_HINTS = frozenset({"retry-after", "x-ratelimit"})
+
+
+def rate_limit_hints(rt: Runtime) -> frozenset[str]:
+    raw = rt.kit.options.extras.get("rate_limit_hints")
+    return RATE_LIMIT_HINTS if raw is None else frozenset(str(h).lower() for h in raw)
+
+
+def rate_limited_detail(limit: int, reset_at: float) -> str:
+    """Outreach's 429 detail, with the window's end as it writes it (UTC, no zone)."""
+    reset = datetime.fromtimestamp(reset_at, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"You have exceeded your permitted rate limit of {limit:,}; please try again at {reset}."
+
+
+def fault_rate_limited(rt: Runtime) -> tuple[str, dict[str, str]]:
+    """The detail and headers of an injected 429: the budget's window ends as the real
+    one does, but no ``X-RateLimit-Remaining`` is said. The fault stands for no user's
+    count, and a client's pacer must not take the injected refusal for a spent budget."""
+    now = rt.kit.clock.timestamp()
+    window = rt.limiter.window
+    reset_at = (now // window + 1) * window
+    hints = rate_limit_hints(rt)
+    headers: dict[str, str] = {}
+    if "retry-after" in hints:
+        headers["Retry-After"] = str(max(1, math.ceil(reset_at - now)))
+    if "x-ratelimit" in hints:
+        headers["X-RateLimit-Limit"] = str(rt.limiter.limit)
+        headers["X-RateLimit-Reset"] = str(math.ceil(reset_at))
+    return rate_limited_detail(rt.limiter.limit, reset_at), headers
 
 
 def fault_body(rt: Runtime, status: int) -> tuple[Any, dict[str, str]]:
-    """The body and headers of a fault injected through ``/_sandbox/faults``."""
-    detail = {
-        429: f"You have exceeded your permitted rate limit of {rt.limiter.limit:,}.",
-        503: "Scheduled server maintenance is under way.",
-    }.get(status, "The sandbox injected this error.")
-    headers = {"content-type": MEDIA_TYPE, **fault_retry_after(rt, status)}
+    """The body and headers of a fault injected through ``/_sandbox/faults``.
+
+    Header names are spelt as the emulator spells them elsewhere (``Retry-After``,
+    ``X-RateLimit-Reset``): a rule's own headers of the same spelling replace them."""
+    headers = {"content-type": MEDIA_TYPE}
+    if status == 429:
+        detail, hinted = fault_rate_limited(rt)
+        headers.update(hinted)
+    elif status == 503:
+        until = rt.maintenance_until() or rt.kit.clock.now() + timedelta(minutes=5)
+        detail = "Scheduled server maintenance is under way."
+        headers["Retry-After"] = retry_stamp(until)
+    else:
+        detail = "The sandbox injected this error."
     return {"errors": [error_object(status, detail)]}, headers
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
-    """Starlette's own errors (no route, wrong method) as JSON:API error objects."""
+    """Starlette's own errors (no route, wrong method) as JSON:API error objects.
+
+    A write the emulator has no route for (a DELETE of anything but a prospect: not
+    emulated) is still held to the media type first, as every write to the API is:
+    415 without it, else 405."""
     status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status == 405 and request.url.path.startswith("/api/v2") and lacks_media_type(request):
+        refused = unsupported_media_type()
+        return json_api_response(refused.body, refused.status)
     if status == 404:
         detail = "No route matches this path."
     elif status == 405:

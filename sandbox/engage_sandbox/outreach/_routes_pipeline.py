@@ -1,6 +1,13 @@
 """What every ``/api/v2`` request goes through, in Outreach's order: maintenance
 window, bearer token, the per-user hourly budget (with ``X-RateLimit-*`` headers on
-the answer), the OAuth scope, then the handler.
+the answer), the OAuth scope, the media type, then the handler.
+
+The media type: Outreach documents that every request must carry
+``Content-Type: application/vnd.api+json`` or be answered 415. The emulator holds
+every write to it (POST, PATCH, DELETE, with a body or without one, as the task and
+sequence-state actions are), but not reads: GET and HEAD are answered without it,
+as public clients that never send it on reads (singer-io/tap-outreach, Airbyte's
+source-outreach) show the real API does.
 """
 
 from __future__ import annotations
@@ -9,7 +16,7 @@ import json
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -17,7 +24,16 @@ from starlette.responses import Response
 
 from .._ratelimit import Charge
 from ._auth import authenticate, check_scope
-from ._errors import MEDIA_TYPE, ApiError, json_api_response, maintenance_error
+from ._errors import (
+    READ_METHODS,
+    ApiError,
+    json_api_response,
+    lacks_media_type,
+    maintenance_error,
+    rate_limit_hints,
+    rate_limited_detail,
+    unsupported_media_type,
+)
 from ._state import Runtime
 from ._state_store import Store
 
@@ -71,24 +87,25 @@ def api(
             charge = rt.limiter.charge(f"user:{user_id}")
             headers = rate_headers(charge)
             if not charge.allowed:
-                reset = datetime.fromtimestamp(charge.reset_at, UTC)
+                hints = rate_limit_hints(rt)
+                if "x-ratelimit" not in hints:
+                    headers = {}
+                retry = {"Retry-After": str(charge.retry_after(rt.kit.clock.timestamp()))}
                 raise ApiError(
                     429,
-                    f"You have exceeded your permitted rate limit of {charge.limit:,}; "
-                    f"please try again at {reset.strftime('%Y-%m-%dT%H:%M:%S')}.",
-                    headers={"Retry-After": str(charge.retry_after(rt.kit.clock.timestamp()))},
+                    rate_limited_detail(charge.limit, charge.reset_at),
+                    headers=retry if "retry-after" in hints else {},
                 )
             rt.kit.stats.add_cost(1)
-            check_scope(granted, plural, write or request.method != "GET")
+            check_scope(granted, plural, write or request.method not in READ_METHODS)
+            if lacks_media_type(request):
+                raise unsupported_media_type()  # body or no body
             raw = await request.body()
-            body: Any = None
-            if raw:
-                content_type = request.headers.get("content-type", "").split(";")[0].strip()
-                if content_type != MEDIA_TYPE:
-                    raise ApiError(415, f"Expected Content-Type header to be '{MEDIA_TYPE}'.")
-                body = _parse_json(raw)
+            body: Any = _parse_json(raw) if raw else None
             params = list(request.query_params.multi_items())
             status, payload = await handler(Ctx(request, rt, user_id, params, body))
+            if status == 204:
+                return Response(status_code=204, headers=headers)  # a delete: no body
             return json_api_response(payload, status, headers)
         except ApiError as error:
             return json_api_response(error.body, error.status, {**headers, **error.headers})

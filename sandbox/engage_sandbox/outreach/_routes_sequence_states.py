@@ -1,8 +1,12 @@
 """Enrolment (``POST /api/v2/sequenceStates``) and the finish, pause and resume actions.
 
 A prospect can hold one live (active, paused or pending) sequence state per
-sequence; a second enrolment answers 422 "already in this sequence", which is how
-clients learn a prospect is already enrolled.
+sequence; a second enrolment is refused, by default with 422 "... is already in
+this sequence ...". Outreach's own status and words for that refusal are in no
+public sample, so both can be set, for tests that hold a client to not relying on
+them: ``options.extras["already_enrolled_detail"]`` (the detail; ``{prospect}``,
+``{sequence}``, ``{state_id}`` and ``{state}`` are filled in) and
+``options.extras["already_enrolled_status"]`` (422 unless set, e.g. 409).
 """
 
 from __future__ import annotations
@@ -18,8 +22,35 @@ from ._routes_pipeline import Ctx, api
 from ._routes_read import load
 from ._routes_task_actions import action_params
 from ._state_flow import BLOCKING_STATES, enter_step, finish, set_state, steps_of
-from ._state_store import iso
+from ._state_store import Record, iso
 from ._state_templates import blank_rels, sequence_state_attrs
+
+ALREADY_ENROLLED_DETAIL = (
+    "Prospect {prospect} is already in this sequence (sequence state {state_id} is {state})."
+)
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"  # a placeholder the emulator does not know stays as written
+
+
+def already_enrolled(ctx: Ctx, prospect: Record, sequence: Record, other: Record) -> ApiError:
+    """The refusal of a second live sequence state, in the words the options set."""
+    extras = ctx.rt.kit.options.extras
+    template = str(extras.get("already_enrolled_detail") or ALREADY_ENROLLED_DETAIL)
+    values = _Blank(
+        prospect=str(prospect.id),
+        sequence=str(sequence.id),
+        state_id=str(other.id),
+        state=str(other.attributes["state"]),
+    )
+    try:
+        detail = template.format_map(values)
+    except (ValueError, IndexError, AttributeError):
+        detail = template  # not a format string: the text as given
+    status = int(extras.get("already_enrolled_status") or 422)
+    return ApiError(status, detail, pointer="/data/relationships/prospect")
 
 
 async def enroll(ctx: Ctx) -> tuple[int, Any]:
@@ -35,11 +66,7 @@ async def enroll(ctx: Ctx) -> tuple[int, Any]:
         raise invalid("Prospect and sequence must exist.", "/data/relationships")
     for other in ctx.store.related("sequenceState", "prospect", prospect.id):
         if other.rel_id("sequence") == sequence.id and other.attributes["state"] in BLOCKING_STATES:
-            raise invalid(
-                f"Prospect {prospect.id} is already in this sequence "
-                f"(sequence state {other.id} is {other.attributes['state']}).",
-                "/data/relationships/prospect",
-            )
+            raise already_enrolled(ctx, prospect, sequence, other)
     if prospect.attributes.get("optedOut"):
         raise invalid(
             "Prospect has opted out and cannot be sequenced.", "/data/relationships/prospect"

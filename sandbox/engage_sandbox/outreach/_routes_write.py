@@ -1,4 +1,5 @@
-"""Creates and updates of prospects and tasks, logging calls, and prospect notes.
+"""Creates and updates of prospects and tasks, deleting a prospect, logging calls,
+and prospect notes.
 
 Responses carry the resource without ``included``, because Outreach stopped
 honouring ``include`` on create and update responses.
@@ -80,6 +81,14 @@ async def update_prospect(ctx: Ctx) -> tuple[int, Any]:
     record.rels["updater"] = ("user", ctx.user_id)
     touch(record, iso(ctx.now()))
     return created(ctx, record, 200)
+
+
+async def delete_prospect(ctx: Ctx) -> tuple[int, Any]:
+    """``DELETE /prospects/{id}``: 204, no body. Only the prospect goes; records that
+    point at it keep their linkage (what Outreach does with them is not emulated)."""
+    record = load(ctx, "prospect", ctx.request.path_params["id"])
+    ctx.store.delete("prospect", record.id)
+    return 204, None
 
 
 def _task_values(values: dict[str, Any]) -> None:
@@ -206,6 +215,7 @@ def routes() -> list[Route]:
     return [
         Route("/api/v2/prospects", api(create_prospect, "prospects"), methods=["POST"]),
         Route("/api/v2/prospects/{id:int}", api(update_prospect, "prospects"), methods=["PATCH"]),
+        Route("/api/v2/prospects/{id:int}", api(delete_prospect, "prospects"), methods=["DELETE"]),
         Route("/api/v2/tasks", api(create_task, "tasks"), methods=["POST"]),
         Route("/api/v2/tasks/{id:int}", api(update_task, "tasks"), methods=["PATCH"]),
         Route("/api/v2/calls", api(create_call, "calls"), methods=["POST"]),

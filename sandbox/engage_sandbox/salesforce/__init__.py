@@ -25,6 +25,14 @@ Emulated:
   ``Sforce-Limit-Info: api-usage=N/M`` and 403 REQUEST_LIMIT_EXCEEDED beyond it.
 * Sandbox time: paused trackers resume at their ``ScheduledResumeDateTime`` and
   wait steps end by themselves as the sandbox clock passes.
+* Describe-driven SOQL checks: a WHERE on a field the describe marks not
+  filterable, or an ORDER BY on one not sortable (long text; DayGroup and
+  MinuteGroup, which the docs give no Sort property), answers 400 INVALID_FIELD.
+  Some cadences hold orphan steps (``IsOrphan``), which they never run.
+* Org profiles through ``options.extras`` (see ``_state_profile``):
+  ``call_center`` (false: Task has no call fields), ``assign_conflict_message``
+  (the already-assigned wording) and ``manual_complete_event`` (the one
+  accepted spelling, ``ManualComplete`` by default or ``Manual Complete``).
 
 Deliberately not emulated: composite, collections, Bulk, search (SOSL), Apex
 REST, the SOAP API beyond ``login()``, sharing and field-level security,

@@ -170,6 +170,7 @@ class DemoOrg(CadenceData):
                 },
                 self.ago(30),
             )
+        self.orphan_steps(cadences)
 
     def users(self) -> list[Record]:
         out: list[Record] = []

@@ -115,6 +115,35 @@ class CadenceData:
             steps.append(step)
         return cadence, steps
 
+    def orphan_steps(self, cadences: list[tuple[Record, list[Record]]]) -> None:
+        """Steps left behind by an edit of every other cadence (``IsOrphan``, GraphState
+        Orphaned): the Object Reference says to query ``IsOrphan = false`` for the steps
+        a cadence runs. Each sits between two live steps by DayGroup, so a reader that
+        forgets the filter shows it in the middle of the cadence. Added after all other
+        records and without the random generator, so no other id or value moves."""
+        for index, (cadence, steps) in enumerate(cadences):
+            if index % 2 or len(steps) < 2:
+                continue
+            self.add(
+                "ActionCadenceStep",
+                {
+                    "ActionCadenceId": cadence["Id"],
+                    "StepName": f"Step {len(steps) + 1}",
+                    "StepTitle": "Removed call",
+                    "Type": "MakeACall",
+                    "ScheduledDaysUntilDue": 1,
+                    "DayGroup": 0,
+                    "MinuteGroup": 30,
+                    "GraphState": "Orphaned",
+                    "IsOrphan": True,
+                    "SubCadenceName": "",
+                    "AllManuallyCompletedCount": 0,
+                    "AllSkippedCount": 0,
+                },
+                cadence["LastEditedDateTime"],
+                cadence["OwnerId"],
+            )
+
     def tracker(
         self, cadence: Record, steps: list[Record], target: Record, state: str, reps: list[Record]
     ) -> None:

@@ -26,6 +26,7 @@ from ._errors import NOT_FOUND, ApiError, json_response
 from ._state import Cursor, SalesforceOrg
 from ._state_flow import process_due
 from ._state_query import execute, project
+from ._state_schema import ObjectSpec
 from ._state_soql import SoqlError, parse
 
 DEFAULT_BATCH, MIN_BATCH = 2000, 200
@@ -65,8 +66,12 @@ def global_describe(ctx: Ctx, _: re.Match[str]) -> Reply:
     return ok(describe.describe_global(ctx.version))
 
 
+def _sobject(ctx: Ctx, match: re.Match[str]) -> ObjectSpec:
+    return records.sobject(match["type"], ctx.org.profile.objects)
+
+
 def sobject_root(ctx: Ctx, match: re.Match[str]) -> Reply:
-    spec = records.sobject(match["type"])
+    spec = _sobject(ctx, match)
     if ctx.request.method == "POST":
         record = records.create(ctx.org.store, spec, ctx.body, ctx.user, ctx.now)
         location = f"/services/data/v{ctx.version}/sobjects/{spec.name}/{record['Id']}"
@@ -75,11 +80,11 @@ def sobject_root(ctx: Ctx, match: re.Match[str]) -> Reply:
 
 
 def sobject_describe(ctx: Ctx, match: re.Match[str]) -> Reply:
-    return ok(describe.describe(records.sobject(match["type"]), ctx.version))
+    return ok(describe.describe(_sobject(ctx, match), ctx.version))
 
 
 def sobject_row(ctx: Ctx, match: re.Match[str]) -> Reply:
-    store, spec = ctx.org.store, records.sobject(match["type"])
+    store, spec = ctx.org.store, _sobject(ctx, match)
     method = ctx.request.method
     record = records.find(store, spec, match["id"], deleted_error=method == "DELETE")
     if method == "GET":
@@ -125,7 +130,11 @@ def query(ctx: Ctx, match: re.Match[str]) -> Reply:
         raise ApiError(400, "MALFORMED_QUERY", "The query string parameter 'q' is required")
     try:
         result = execute(
-            ctx.org.store, parse(text), ctx.now, include_deleted=endpoint == "queryAll"
+            ctx.org.store,
+            parse(text),
+            ctx.now,
+            include_deleted=endpoint == "queryAll",
+            objects=ctx.org.profile.objects,
         )
     except SoqlError as exc:
         raise ApiError(400, exc.code, exc.message) from None
@@ -179,7 +188,10 @@ def action(ctx: Ctx, match: re.Match[str]) -> Reply:
         raise ApiError(
             400, "LIMIT_EXCEEDED", f"You can't provide more than {actions.MAX_INPUTS} inputs."
         )
-    results = [actions.invoke_one(spec, ctx.org.store, ctx.user, ctx.now, item) for item in inputs]
+    org = ctx.org
+    results = [
+        actions.invoke_one(spec, org.store, ctx.user, ctx.now, item, org.profile) for item in inputs
+    ]
     return ok(results, 200 if all(r["isSuccess"] for r in results) else 400)
 
 

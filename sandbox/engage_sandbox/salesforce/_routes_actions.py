@@ -26,6 +26,7 @@ from ._state_actions import (
     select_template,
     send_event,
 )
+from ._state_profile import OrgProfile
 from ._state_store import Store
 
 MAX_INPUTS = 200  # undocumented for these actions; 200 is our choice
@@ -159,7 +160,12 @@ ACTIONS: dict[str, Action] = {
 
 
 def invoke_one(
-    action: Action, store: Store, user: str, now: datetime, values: Any
+    action: Action,
+    store: Store,
+    user: str,
+    now: datetime,
+    values: Any,
+    profile: OrgProfile | None = None,
 ) -> dict[str, Any]:
     try:
         if not isinstance(values, dict):
@@ -178,7 +184,7 @@ def invoke_one(
                     [spec.name],
                 )
         with store.lock:
-            output = action.run(Call(store, user, now, values))
+            output = action.run(Call(store, user, now, values, profile or OrgProfile()))
     except Failure as failure:
         return {
             "actionName": action.name,

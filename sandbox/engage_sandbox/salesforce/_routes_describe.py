@@ -94,7 +94,7 @@ def describe_field(spec: FieldSpec) -> dict[str, Any]:
         or spec.type == "boolean"
         or spec.name in _SYSTEM_DEFAULTED,
         "digits": 9 if spec.type == "int" else 0,
-        "filterable": spec.type != "textarea",
+        "filterable": spec.filterable,
         "groupable": spec.type not in {"textarea", "datetime", "double", "currency", "percent"},
         "idLookup": spec.name in {"Id", "Username", "Email"},
         "label": spec.label,
@@ -113,7 +113,7 @@ def describe_field(spec: FieldSpec) -> dict[str, Any]:
         "restrictedPicklist": False,
         "scale": 2 if spec.type in {"currency", "double"} else 0,
         "soapType": _SOAP.get(spec.type, "xsd:string"),
-        "sortable": spec.type != "textarea",
+        "sortable": spec.sortable,
         "type": spec.type,
         "unique": spec.name == "Username",
         "updateable": spec.updateable,

@@ -10,6 +10,7 @@ a writable object is INVALID_FIELD_FOR_INSERT_UPDATE.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -30,8 +31,9 @@ from ._state_soql import parse_datetime
 from ._state_store import Record, Store
 
 
-def sobject(name: str) -> ObjectSpec:
-    spec = object_ci(name)
+def sobject(name: str, objects: Mapping[str, ObjectSpec] = OBJECTS) -> ObjectSpec:
+    """The object ``name`` in the org's profile (``objects``)."""
+    spec = object_ci(name, objects)
     if spec is None:
         raise ApiError(404, "NOT_FOUND", NOT_FOUND)
     return spec

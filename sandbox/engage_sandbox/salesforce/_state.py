@@ -11,6 +11,7 @@ from .._ratelimit import Charge, CostWindowLimiter
 from ._auth import DEMO_REFRESH_TOKEN
 from ._data import DemoOrg
 from ._errors import ApiError, limit_exceeded
+from ._state_profile import OrgProfile
 from ._state_store import Record, Store
 
 DEFAULT_DAILY_LIMIT = 15000  # Developer Edition's daily API request allocation
@@ -37,6 +38,7 @@ class SalesforceOrg:
     def __init__(self, kit: SandboxKit) -> None:
         self.kit = kit
         options = kit.options
+        self.profile = OrgProfile.from_extras(options.extras)
         self.limiter = CostWindowLimiter(
             options.rate_limit or DEFAULT_DAILY_LIMIT, options.rate_window or DAY, kit.clock
         )

@@ -6,19 +6,22 @@ statusCode UNKNOWN_EXCEPTION with ``outputValues.error`` holding the message,
 as the documented samples do; a missing required input is REQUIRED_FIELD_MISSING
 and an input the action does not declare is INVALID_API_INPUT (both not shown
 in the docs: our choice). The HTTP status is 200 when every input succeeded and
-400 when any failed, the body still holding every result.
+400 when any failed, the body still holding every result. The org's profile
+(``_state_profile``) chooses the wording of an already-assigned target and the
+one spelling of the manual-completion event that is accepted.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from . import _state_flow as flow
 from ._state_ids import normalize
+from ._state_profile import OrgProfile
 from ._state_store import Record, Store
 
 DISPOSITIONS = [
@@ -33,7 +36,6 @@ DISPOSITIONS = [
     "Duplicate",
 ]
 ATTRIBUTIONS = {"Activation": ("006", "3tt"), "Maturation": ("006",), "Collected": ("3tt",)}
-EVENTS = {"Skip": "ManuallySkipped", "ManualComplete": "ManuallyCompleted"}
 
 
 class Failure(Exception):
@@ -59,6 +61,7 @@ class Call:
     user: str
     now: datetime
     values: dict[str, Any]
+    profile: OrgProfile = field(default_factory=OrgProfile)
 
     def get(self, name: str) -> Any:
         value = self.values.get(name)
@@ -149,7 +152,7 @@ def assign(call: Call) -> dict[str, Any] | None:
         t["State"] in flow.ACTIVE_STATES
         for t in store.lookup("ActionCadenceTracker", "TargetId", target["Id"])
     ):
-        raise Failure("The target is already assigned to a cadence.")
+        raise Failure(call.profile.assign_conflict_message)
     steps = flow.steps_of(store, cadence["Id"])
     start = steps[0] if steps else None
     step_wanted = call.get("startStepNameOrId")
@@ -277,10 +280,14 @@ def send_event(call: Call) -> dict[str, Any] | None:
         ("ActionCadenceStepTracker",),
         "The record needs to be a valid cadence step tracker.",
     )
-    event = str(call.get("eventType") or "").replace(" ", "")
-    if event not in EVENTS:
-        raise Failure("The event type needs to be Skip or ManualComplete.")
+    complete = call.profile.manual_complete_event
+    events = {"Skip": "ManuallySkipped", complete: "ManuallyCompleted"}
+    event = str(call.get("eventType") or "")
+    if event not in events:
+        # Refused as an invalid value, in the documented business-error shape.
+        raise Failure(f"The event type needs to be Skip or {complete}.")
     tracker = call.store.get(step_tracker["ActionCadenceTrackerId"])
+    reason = events[event]
     allowed = {"Active", "Scheduled"} if event == "Skip" else {"Active"}
     if (
         tracker is None
@@ -293,7 +300,7 @@ def send_event(call: Call) -> dict[str, Any] | None:
     if step is not None:
         counter = "AllSkippedCount" if event == "Skip" else "AllManuallyCompletedCount"
         step[counter] = (step[counter] or 0) + 1
-    flow.finish_step(call.store, step_tracker, EVENTS[event], call.user, call.now)
+    flow.finish_step(call.store, step_tracker, reason, call.user, call.now)
     return None
 
 

@@ -18,7 +18,9 @@ ACTIVE_STATES = frozenset({"Running", "Paused", "Processing", "Initializing"})
 
 
 def steps_of(store: Store, cadence_id: str) -> list[Record]:
-    return store.lookup("ActionCadenceStep", "ActionCadenceId", cadence_id)
+    """The steps a cadence runs: an orphan step (``IsOrphan``) is no longer one of them."""
+    steps = store.lookup("ActionCadenceStep", "ActionCadenceId", cadence_id)
+    return [s for s in steps if not s["IsOrphan"]]
 
 
 def start_step(store: Store, tracker: Record, step: Record, user: str, now: datetime) -> Record:

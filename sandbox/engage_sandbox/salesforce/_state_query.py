@@ -2,19 +2,30 @@
 
 Filtering is one linear pass with predicates compiled once per query (plus an
 id fast path), so a query over 50k records costs the same as reading them.
+Fields resolve against the org's profile (``objects``); a WHERE on a field the
+describe marks not filterable, or an ORDER BY on one not sortable, is refused
+with INVALID_FIELD before any row is read, as Salesforce refuses it at parse time.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from . import _state_soql as soql
 from ._state_ids import normalize
-from ._state_schema import ID_TYPES, NUMBER_TYPES, OBJECTS, TEXT_TYPES, FieldSpec, object_ci
+from ._state_schema import (
+    ID_TYPES,
+    NUMBER_TYPES,
+    OBJECTS,
+    TEXT_TYPES,
+    FieldSpec,
+    ObjectSpec,
+    object_ci,
+)
 from ._state_soql_dates import as_datetime, date_range
 from ._state_store import Record, Store
 
@@ -54,20 +65,28 @@ class Result:
 
 
 class Compiler:
-    def __init__(self, store: Store, now: datetime, text: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        now: datetime,
+        text: str,
+        objects: Mapping[str, ObjectSpec] = OBJECTS,
+    ) -> None:
         self.store = store
         self.now = now
         self.text = text
+        self.objects = objects
 
     def resolve(self, sobject: str, ref: soql.FieldRef) -> Resolved:
         path = list(ref.path)
         if len(path) > 1 and path[0].lower() == sobject.lower():
             path = path[1:]
-        obj = OBJECTS[sobject]
+        obj = self.objects[sobject]
         hops: list[tuple[str, str]] = []
         for segment in path[:-1]:
             rel = obj.relationship_ci(segment)
-            target = next((t for t in (rel.reference_to if rel else ()) if t in OBJECTS), None)
+            targets = rel.reference_to if rel else ()
+            target = next((t for t in targets if t in self.objects), None)
             if rel is None or rel.relationship is None or target is None:
                 raise located(
                     self.text,
@@ -79,7 +98,7 @@ class Compiler:
                     "call for the appropriate names.",
                 )
             hops.append((rel.relationship, rel.name))
-            obj = OBJECTS[target]
+            obj = self.objects[target]
         spec = obj.field_ci(path[-1])
         if spec is None:
             raise located(
@@ -101,6 +120,19 @@ class Compiler:
             return None if current is None else current.get(name)
 
         return Resolved(getter, spec, tuple(hops))
+
+    def usable(self, sobject: str, ref: soql.FieldRef, verb: str) -> Resolved:
+        """``ref`` resolved for a WHERE (``verb`` "filtered") or ORDER BY ("sorted")."""
+        resolved = self.resolve(sobject, ref)
+        allowed = resolved.spec.filterable if verb == "filtered" else resolved.spec.sortable
+        if not allowed:
+            raise located(
+                self.text,
+                ref.pos,
+                "INVALID_FIELD",
+                f"field '{resolved.spec.name}' can not be {verb} in a query call",
+            )
+        return resolved
 
     def value_of(self, spec: FieldSpec, lit: soql.Literal) -> Any:
         """Check a literal against the field's type and bring it to the stored form."""
@@ -140,7 +172,7 @@ class Compiler:
         if isinstance(cond, soql.Not):
             inner = self.predicate(sobject, cond.item)
             return lambda r: not inner(r)
-        field = self.resolve(sobject, cond.field)
+        field = self.usable(sobject, cond.field, "filtered")
         get = _normalized_getter(field)
         if isinstance(cond, soql.InList):
             wanted = {self.value_of(field.spec, lit) for lit in cond.values}
@@ -159,7 +191,7 @@ class Compiler:
     def semi_join(self, sub: soql.Query) -> set[Any]:
         if len(sub.fields) != 1 or isinstance(sub.fields[0], soql.Count):
             raise located(self.text, sub.sobject_pos, "MALFORMED_QUERY", "Invalid semi join")
-        result = execute(self.store, sub, self.now, include_deleted=False)
+        result = execute(self.store, sub, self.now, include_deleted=False, objects=self.objects)
         field = self.resolve(result.sobject, sub.fields[0])
         return {field.getter(row) for row in result.rows}
 
@@ -238,8 +270,15 @@ def _like(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
 
 
-def execute(store: Store, query: soql.Query, now: datetime, *, include_deleted: bool) -> Result:
-    obj = object_ci(query.sobject)
+def execute(
+    store: Store,
+    query: soql.Query,
+    now: datetime,
+    *,
+    include_deleted: bool,
+    objects: Mapping[str, ObjectSpec] = OBJECTS,
+) -> Result:
+    obj = object_ci(query.sobject, objects)
     if obj is None:
         raise located(
             query.text,
@@ -249,9 +288,10 @@ def execute(store: Store, query: soql.Query, now: datetime, *, include_deleted: 
             "custom object, be sure to append the '__c' after the entity name. Please reference "
             "your WSDL or the describe call for the appropriate names.",
         )
-    compiler = Compiler(store, now, query.text)
+    compiler = Compiler(store, now, query.text, objects)
     tree, counts = _select_tree(compiler, obj.name, query)
     predicate = compiler.predicate(obj.name, query.where) if query.where else None
+    order = [(compiler.usable(obj.name, item.field, "sorted"), item) for item in query.order]
     candidates = _id_candidates(store, obj.name, query.where)
     source = candidates if candidates is not None else store.rows(obj.name, include_deleted=True)
     rows = [
@@ -259,8 +299,7 @@ def execute(store: Store, query: soql.Query, now: datetime, *, include_deleted: 
         for r in source
         if (include_deleted or not r["IsDeleted"]) and (predicate is None or predicate(r))
     ]
-    for item in reversed(query.order):
-        resolved = compiler.resolve(obj.name, item.field)
+    for resolved, item in reversed(order):
         rows = _sorted(rows, _normalized_getter(resolved), item.descending, item.nulls_last)
     if query.offset is not None and query.offset > MAX_OFFSET:
         raise soql.SoqlError("NUMBER_OUTSIDE_VALID_RANGE", "Maximum SOQL offset allowed is 2000")

@@ -5,14 +5,22 @@ Fields are written in a compact one-line notation so the facts stay readable::
     Name  type  flags  [ref:Target1,Target2:RelationshipName]  [= value1|value2]
 
 ``flags`` is any of ``c`` (createable), ``u`` (updateable), ``n`` (nillable),
-``d`` (defaulted on create), or ``-``. A createable field that is neither
-nillable nor defaulted is required on create, as in Salesforce.
+``d`` (defaulted on create), ``F`` (not filterable), ``S`` (not sortable), or
+``-``. A createable field that is neither nillable nor defaulted is required on
+create, as in Salesforce. Long text (``textarea``) is never filterable or
+sortable; any other field is both unless its flags say otherwise, and SOQL
+refuses a WHERE or ORDER BY on a field its describe marks as not so.
+
+An org's *profile* (:func:`objects_for`) may lack fields: without CRM Call
+Center, Task has no call fields, as in a real org without that feature.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from ._state_schema_cadence import CADENCE_OBJECTS
 from ._state_schema_standard import STANDARD_OBJECTS
@@ -45,6 +53,8 @@ class FieldSpec:
     reference_to: tuple[str, ...] = ()
     relationship: str | None = None
     picklist: tuple[str, ...] = ()
+    filterable: bool = True
+    sortable: bool = True
 
     @property
     def required(self) -> bool:
@@ -74,7 +84,7 @@ class ObjectSpec:
 
     def field_ci(self, name: str) -> FieldSpec | None:
         """SOQL and REST field names are case-insensitive."""
-        return self._lower().get(name.lower())
+        return self._lower.get(name.lower())
 
     def relationship_ci(self, name: str) -> FieldSpec | None:
         lowered = name.lower()
@@ -83,15 +93,10 @@ class ObjectSpec:
                 return spec
         return None
 
+    @cached_property
     def _lower(self) -> dict[str, FieldSpec]:
-        cached: dict[str, FieldSpec] | None = _LOWER_CACHE.get(self.name)
-        if cached is None:
-            cached = {name.lower(): spec for name, spec in self.fields.items()}
-            _LOWER_CACHE[self.name] = cached
-        return cached
-
-
-_LOWER_CACHE: dict[str, dict[str, FieldSpec]] = {}
+        # Per spec, not per name: two profiles' Task specs hold different fields.
+        return {name.lower(): spec for name, spec in self.fields.items()}
 
 
 def parse_fields(text: str) -> dict[str, FieldSpec]:
@@ -114,6 +119,8 @@ def parse_fields(text: str) -> dict[str, FieldSpec]:
             reference_to=refs,
             relationship=rel,
             picklist=tuple(picks.split("|")) if picks else (),
+            filterable="F" not in flags and kind != "textarea",
+            sortable="S" not in flags and kind != "textarea",
         )
     return fields
 
@@ -148,9 +155,23 @@ BY_PREFIX: dict[str, str] = {spec.key_prefix: name for name, spec in OBJECTS.ite
 FOREIGN_PREFIXES = {"00D": "Organization", "00X": "EmailTemplate", "006": "Opportunity"}
 
 
-def object_ci(name: str) -> ObjectSpec | None:
+# "Task fields related to calls are exclusive to Salesforce CRM Call Center" (Object
+# Reference, Task); a profile without Call Center lacks them.
+CALL_CENTER_FIELDS = ("CallDisposition", "CallDurationInSeconds", "CallObject", "CallType")
+
+
+def objects_for(*, call_center: bool = True) -> dict[str, ObjectSpec]:
+    """The objects of an org profile (the default org has every feature)."""
+    if call_center:
+        return OBJECTS
+    task = OBJECTS["Task"]
+    kept = {k: v for k, v in task.fields.items() if k not in CALL_CENTER_FIELDS}
+    return {**OBJECTS, "Task": replace(task, fields=kept)}
+
+
+def object_ci(name: str, objects: Mapping[str, ObjectSpec] = OBJECTS) -> ObjectSpec | None:
     lowered = name.lower()
-    for key, spec in OBJECTS.items():
+    for key, spec in objects.items():
         if key.lower() == lowered:
             return spec
     return None

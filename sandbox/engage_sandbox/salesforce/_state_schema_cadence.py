@@ -4,6 +4,9 @@ Facts only: field names, types, create/update/nillable flags, reference targets
 and picklist values. ``calls`` lists the supported calls that matter over REST
 (v67.0 text): ActionCadence has no create(), trackers allow only delete(), and
 step trackers are read-only; the actions in ``_state_actions`` change them instead.
+DayGroup, MinuteGroup and SubCadenceName appear only in the Field Reference, with
+no Filter or Sort property: they are marked neither filterable nor sortable (``FS``),
+the safe reading until a real org's describe says otherwise.
 Key prefixes 77C, 0qB and 8HF are those of the documented sample ids; the
 ActionCadenceStep prefix (7cs) is not documented anywhere we could read.
 """
@@ -111,7 +114,7 @@ ActionCadenceId reference c ref:ActionCadence:ActionCadence
 {_STEP_COUNTS}
 BranchDefaultStepName string cun
 ChainedCadenceId reference cun ref:ActionCadence:ChainedCadence
-DayGroup int -
+DayGroup int FS
 GoToStepIntervalInMinutes int cun
 GoToStepIterationLimit int cun
 GoToStepName string cun
@@ -123,7 +126,7 @@ IsScheduledDueDateLocked boolean cu
 IsScreenFlowActive boolean -
 IsStepAutomationActive boolean -
 IsThreaded boolean cu
-MinuteGroup int -
+MinuteGroup int FS
 ParentStepName string cun
 RootStepId reference cun ref:ActionCadenceStep:RootStep
 ScheduledDaysUntilDue int cun
@@ -135,7 +138,7 @@ StepAutomationReference string cun
 StepComments textarea cun
 StepName string cun
 StepTitle string cun
-SubCadenceName string -
+SubCadenceName string FS
 TemplateId reference cun ref:CallTemplate,EmailTemplate:Template
 Type picklist cu = {_STEP_TYPES}
 TypeDetail string n

@@ -50,7 +50,18 @@ membership that is already off its cadence answers 204 again; ``/v2/actions``
 has no ``due`` filter (the docs list none; use ``due_on``). Timestamps are UTC
 with microseconds (``2026-01-15T09:00:00.000000+00:00``).
 
-``options.extras`` is not read.
+A task's ``due_date`` must be a plain ISO date (``YYYY-MM-DD``) and its
+``remind_at`` a timestamp, as the task pages require: anything else is a 422 on
+``due_date`` or ``remind_at``. No time of day is invented from a date: a task
+made or re-dated through the API has a null ``due_at`` (documented "can be
+null"), and re-dating clears the ``due_at`` a demo task had.
+
+``options.extras`` (``_state_options``): ``enroll_conflict_status`` (422 or 409)
+and ``enroll_conflict_body``, the undocumented answer to adding a person already
+on the cadence (default 422 ``{"errors": {"person_id": ["is already on this
+cadence"]}}``); ``archived_cadences``, cadences archived at start with their
+people (membership state ``archived``) and actions; ``action_types``, the action
+type each step type opens (e.g. ``{"other": "linkedin"}``).
 """
 
 from __future__ import annotations

@@ -172,16 +172,28 @@ def parse_time(text: str, field: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
-def parse_day(text: str, field: str) -> tuple[date, datetime | None]:
-    """A due date: ``YYYY-MM-DD`` or a full timestamp (which also fixes the time)."""
-    text = text.strip()
-    if len(text) == 10:
+# "ISO-8601 date format required" (due_date) and "ISO-8601 datetime format required"
+# (remind_at): the extended forms only, so a timestamp is never read as a date or
+# a date as a timestamp.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def parse_day(text: str, field: str) -> date:
+    """A date field: ``YYYY-MM-DD`` and nothing else (no time of day, no basic form)."""
+    if _ISO_DATE.fullmatch(text):
         try:
-            return date.fromisoformat(text), None
-        except ValueError as exc:
-            raise invalid(field, "must be an ISO-8601 date") from exc
-    moment = parse_time(text, field)
-    return moment.date(), moment
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise invalid(field, "must be an ISO-8601 date (YYYY-MM-DD)")
+
+
+def parse_moment(text: str, field: str) -> datetime:
+    """A datetime field: a date alone is refused rather than read as midnight."""
+    if not _ISO_DATETIME.match(text.strip()):
+        raise invalid(field, "must be an iso8601 timestamp")
+    return parse_time(text, field)
 
 
 def in_range(value: datetime | None, bounds: dict[str, datetime]) -> bool:

@@ -19,7 +19,7 @@ from ._routes_listing import (
     read_paging,
     select,
 )
-from ._routes_params import parse_day, parse_time
+from ._routes_params import parse_day, parse_moment
 from ._routes_pipeline import Ctx, routes_for, single
 from ._state import Emulator
 from ._state_store import Record
@@ -131,8 +131,11 @@ def post_task(ctx: Ctx) -> dict[str, Any]:
         errors["user_id"] = ["is invalid"]
     if errors:
         raise invalid_many(errors)
-    due_date, due_at = parse_day(p.get_str("due_date") or "", "due_date")
+    # A date only: nothing documented gives a manual task a time of day but
+    # remind_at, so due_at (documented as "can be null") stays null.
+    due_date = parse_day(p.get_str("due_date") or "", "due_date")
     remind = p.get_str("remind_at")
+    remind_at = parse_moment(remind, "remind_at") if remind else None
     state.begin_write()
     now = ctx.now
     task: Record = {
@@ -140,11 +143,11 @@ def post_task(ctx: Ctx) -> dict[str, Any]:
         "created_at": now,
         "updated_at": now,
         "due_date": due_date,
-        "due_at": due_at,
+        "due_at": None,
         "subject": p.get_str("subject"),
         "current_state": "scheduled",
         "task_type": p.get_str("task_type"),
-        "remind_at": parse_time(remind, "remind_at") if remind else None,
+        "remind_at": remind_at,
         "completed_at": None,
         "description": p.get_str("description"),
         "person_id": person_id,
@@ -174,10 +177,12 @@ def put_task(ctx: Ctx) -> dict[str, Any]:
     if p.has("description"):
         changes["description"] = p.get_str("description")
     if p.has("due_date"):
-        changes["due_date"], changes["due_at"] = parse_day(p.get_str("due_date") or "", "due_date")
+        # A due_at of the old date would contradict the new one.
+        changes["due_date"] = parse_day(p.get_str("due_date") or "", "due_date")
+        changes["due_at"] = None
     if p.has("remind_at"):
         remind = p.get_str("remind_at")
-        changes["remind_at"] = parse_time(remind, "remind_at") if remind else None
+        changes["remind_at"] = parse_moment(remind, "remind_at") if remind else None
     p.get_bool("is_logged")  # validated; logging has no visible effect on the task record
     state = ctx.state
     state.begin_write()

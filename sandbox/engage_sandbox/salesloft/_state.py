@@ -16,6 +16,7 @@ from ._data import build_state
 from ._errors import error_body_for
 from ._routes_costs import DEFAULT_LIMIT, DEFAULT_WINDOW, team_scope
 from ._routes_listing import ListCache
+from ._state_options import Extras, apply_extras, read_extras
 from ._state_store import State
 
 
@@ -33,11 +34,17 @@ class Emulator:
         )
         self.cache = ListCache()
         self.lock = threading.Lock()
-        self.state: State = build_state(options.seed, options.size, self.now0)
+        self.extras: Extras = read_extras(options.extras)
+        self.state: State = self._build()
+
+    def _build(self) -> State:
+        state = build_state(self.options.seed, self.options.size, self.now0)
+        apply_extras(state, self.extras)
+        return state
 
     def reset(self) -> None:
         with self.lock:
-            self.state = build_state(self.options.seed, self.options.size, self.now0)
+            self.state = self._build()
             self.cache.clear()
             self.limiter.reset()
 

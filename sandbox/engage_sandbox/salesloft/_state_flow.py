@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from ._data_activity import history
-from ._errors import invalid
+from ._errors import ApiError
 from ._routes_pipeline import Ctx
 from ._state_store import Record
 from ._state_templates import EMPTY_MEMBERSHIP_COUNTS
@@ -27,7 +27,7 @@ def open_action(ctx: Ctx, membership: Record, step: Record, due: datetime) -> Re
         "id": state.new_id("action"),
         "created_at": ctx.now,
         "updated_at": ctx.now,
-        "type": step["type"] if step["type"] in ("email", "phone") else "other",
+        "type": ctx.emu.extras.action_type(step["type"]),
         "status": "in_progress",
         "due_on": due,
         "multitouch_group_id": None,
@@ -51,7 +51,9 @@ def add_to_cadence(
     existing_id = state.membership_by_pair.get((person["id"], cadence["id"]))
     existing = state.memberships.get(existing_id) if existing_id is not None else None
     if existing is not None and existing["currently_on_cadence"]:
-        raise invalid("person_id", "is already on this cadence")
+        # Not documented: status and body come from the options (``_state_options``).
+        extras = ctx.emu.extras
+        raise ApiError(extras.conflict_status, dict(extras.conflict_body))
     state.begin_write()
     now = ctx.now
     if existing is None:

@@ -50,7 +50,7 @@ def test_forbidden_scope_and_bad_token(engage_recorder: Any) -> None:
 
 def test_rate_limited_then_ok(engage_recorder: Any) -> None:
     with engage_recorder("outreach") as rec:
-        rec.inject(status=429, headers={"retry-after": "2"}, path="/api/v2/prospects/2")
+        rec.inject(status=429, headers={"Retry-After": "2"}, path="/api/v2/prospects/2")
         assert rec.tenant.targets.get("2").id == "2"
         rec.inject(status=429, path="/api/v2/prospects/3", times=0)
         with pytest.raises(RateLimitError) as limited:

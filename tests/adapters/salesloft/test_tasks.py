@@ -107,8 +107,14 @@ def test_create_is_idempotent_and_updates(engage_tenant: TenantClient) -> None:
     assert task.kind is TaskKind.EMAIL and task.due_at == due and task.note == "before Friday"
     assert task.owner_id == "1001"  # the API key's user, from /v2/me
     assert engage_tenant.tasks.create(**fields).id == task.id  # the key makes a repeat safe
+    assert (task.raw["due_date"], task.raw["remind_at"][:19]) == (
+        "2026-01-20",
+        "2026-01-20T15:00:00",
+    )
     snoozed = engage_tenant.tasks.snooze(task.id, until=due - timedelta(hours=2))
     assert snoozed.raw["remind_at"].startswith("2026-01-20T13:00:00")
+    # The reminder is where the time of day lives: a snooze within the day moves it.
+    assert snoozed.raw["due_date"] == "2026-01-20" and snoozed.due_at == due - timedelta(hours=2)
     moved = engage_tenant.tasks.reschedule(task.id, due_at=due + timedelta(days=1))
     assert moved.due_at == due + timedelta(days=1)
     noted = engage_tenant.tasks.update_note(task.id, note="call instead")
