@@ -11,6 +11,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rich.markup import escape
+
 from . import BENCHMARKS
 from ._harness import Result, console, detail_table, summary_table
 
@@ -44,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
         console.print(detail_table(result))
         for note in result.notes:
-            console.print(f"[dim]{note}[/dim]")
+            console.print(f"[dim]{escape(note)}[/dim]")
     console.rule("[bold]summary")
     console.print(summary_table(results))
     total = time.perf_counter() - started

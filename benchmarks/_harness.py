@@ -21,6 +21,7 @@ from typing import Any
 
 from engage_sandbox import SandboxClock, SandboxOptions, SandboxServer, create_app, sandbox_for
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from engage import Engage
@@ -98,7 +99,7 @@ def detail_table(result: Result) -> Table:
     for column in result.columns:
         table.add_column(column, overflow="fold")
     for row in result.rows:
-        table.add_row(*(v if isinstance(v, str) else fmt(v) for v in row))
+        table.add_row(*(escape(v) if isinstance(v, str) else fmt(v) for v in row))
     return table
 
 
@@ -110,16 +111,9 @@ def summary_table(results: list[Result]) -> Table:
     for result in results:
         for s in result.summary:
             colour = {"yes": "green", "NO": "red"}.get(s.verdict, "yellow")
-            table.add_row(
-                result.name,
-                s.measure,
-                s.engage,
-                s.baseline,
-                s.ratio,
-                s.target,
-                f"[{colour}]{s.verdict}[/{colour}]",
-                s.note,
-            )
+            # Cells are plain text: "updated_at[gte]" is not rich markup.
+            cells = (result.name, s.measure, s.engage, s.baseline, s.ratio, s.target)
+            table.add_row(*map(escape, cells), f"[{colour}]{s.verdict}[/{colour}]", escape(s.note))
     return table
 
 
@@ -155,12 +149,13 @@ def sandbox(
     real_time: bool = False,
     rate_limit: int | None = None,
     rate_window: float | None = None,
+    clock: SandboxClock | None = None,
     **extras: Any,
 ) -> Iterator[SandboxServer]:
-    """One emulator on a loopback port, stopped on exit."""
+    """One emulator on a loopback port, stopped on exit (``clock``: e.g. a ``SimTime``'s)."""
     options = SandboxOptions(
         size=size,
-        clock=real_clock() if real_time else SandboxClock(),
+        clock=clock or (real_clock() if real_time else SandboxClock()),
         rate_limit=rate_limit,
         rate_window=rate_window,
         extras=dict(extras),

@@ -1,4 +1,4 @@
-"""5. Memory: streaming 200,000 records through a pager.
+"""6. Memory: streaming 200,000 records through a pager.
 
 ``tenant.targets.list()`` (Salesloft, ``updated_at`` keyset paging, 100 a page)
 iterated to the end, keeping nothing. The pages come from an in-process
@@ -123,7 +123,7 @@ def _measure(scale: float) -> Result:
     total = scaled(200_000, scale, 1000)
     result = Result(
         NAME,
-        f"5. Memory: streaming {total:,} Salesloft people through a pager",
+        f"6. Memory: streaming {total:,} Salesloft people through a pager",
         ["records", "requests", "seconds", "records/s", "RSS before MB", "peak growth MB"],
     )
     with sandbox("salesloft") as server:

@@ -1,4 +1,4 @@
-"""3. Requests per operation against the theoretical minimum, per vendor.
+"""4. Requests per operation against the theoretical minimum, per vendor.
 
 Counted by the emulator (OAuth token exchanges left out: a login is not part
 of an operation). The minimum is what the vendor's API allows at best:
@@ -7,9 +7,17 @@ of an operation). The minimum is what the vendor's API allows at best:
   step: Outreach 1 (``include=``), Salesforce 1 (a SOQL relationship query),
   Salesloft 4 (the page, then one ``ids[]`` request each for people, cadences
   and steps);
-* enrolling 1,000 targets: Salesloft and Outreach 1,000 (one POST each; no
-  bulk endpoint), Salesforce 5 (``assignTargetToSalesCadence`` with 200
-  inputs a call, the emulator's cap);
+* enrolling 1,000 targets, counting each vendor's documented bulk endpoints:
+  Outreach 3 (``POST /batches/actions/prospectsAddToSequence`` with the 1,000
+  prospect ids and ``skipConfirmation``, one ``GET /batches/{id}`` once it is
+  done, one ``sequenceStates`` read of up to 1,000 for the enrollments it
+  made; the sender's mailbox is taken as known), Salesloft 14 (a
+  ``/v2/bulk_jobs`` job: create, upload up to 5,000 rows of job data, mark
+  ready, one poll, then the results at 100 a page: 4 + 10; this assumes a
+  cadence-membership job type, which the job-type list on Salesloft's
+  bulk.html names and the OpenAPI in /work/shared/reference does not),
+  Salesforce 5 (``assignTargetToSalesCadence`` with 200 inputs a call, the
+  emulator's cap);
 * fetching 500 targets by id: Salesloft 5 (``ids[]``, 100 a page), Outreach 1
   (``filter[id]`` with ``page[size]`` up to 1,000), Salesforce 1 (``Id IN``).
 """
@@ -34,8 +42,8 @@ def _minimums(vendor: str, page: int, enroll: int, fetch: int) -> dict[str, int]
         if page
         else 0,
         f"enroll {enroll:,} targets": {
-            "salesloft": enroll,
-            "outreach": enroll,
+            "salesloft": 4 + math.ceil(enroll / 100),
+            "outreach": 2 + math.ceil(enroll / 1000),
             "salesforce": math.ceil(enroll / 200),
         }[vendor],
         f"fetch {fetch:,} targets by id": {
@@ -102,10 +110,16 @@ def _vendor(vendor: str, scale: float) -> list[dict[str, Any]]:
 
 WHY = {
     (
+        "salesloft",
+        "enroll",
+    ): "one POST /v2/cadence_memberships per target: engage does not use Salesloft's bulk "
+    "jobs (asynchronous; results come back later, per row)",
+    (
         "outreach",
         "enroll",
-    ): "the token's user and its mailbox are looked up once before the first enrollment "
-    "(Outreach needs the mailbox to send from)",
+    ): "one POST /sequenceStates per prospect: engage does not use Outreach's bulk action "
+    "prospectsAddToSequence (asynchronous, no per-item result); plus the token's user and "
+    "mailbox, looked up once",
     (
         "salesforce",
         "enroll",
@@ -122,7 +136,7 @@ WHY = {
 def run(scale: float = 1.0) -> Result:
     result = Result(
         NAME,
-        "3. Requests per operation vs the theoretical minimum",
+        "4. Requests per operation vs the theoretical minimum",
         ["vendor", "operation", "records", "minimum", "engage", "ratio", "top routes"],
     )
     with Timer() as timer:

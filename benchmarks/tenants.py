@@ -1,4 +1,4 @@
-"""6. Many tenants: ``AsyncEngage`` listing tasks for 200 tenants at once.
+"""7. Many tenants: ``AsyncEngage`` listing tasks for 200 tenants at once.
 
 200 tenants spread over the three emulators (each tenant its own client,
 credentials and token) each list one page of open tasks. The emulators run in
@@ -96,7 +96,7 @@ def run(scale: float = 1.0) -> Result:
     count = scaled(200, scale, 6)
     result = Result(
         NAME,
-        f"6. Many tenants: one page of open tasks for each of {count} tenants "
+        f"7. Many tenants: one page of open tasks for each of {count} tenants "
         f"({LATENCY * 1000:.0f} ms emulated latency)",
         ["mode", "tenants", "tasks read", "wall s", "requests", "speed-up vs sequential"],
     )

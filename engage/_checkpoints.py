@@ -13,7 +13,8 @@ import threading
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from .errors import ConfigurationError, InputError
+from ._transport._redis_url import redis_from_url
+from .errors import InputError
 
 __all__ = [
     "CheckpointStore",
@@ -151,13 +152,7 @@ class RedisCheckpointStore:
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> RedisCheckpointStore:
-        try:
-            import redis
-        except ImportError:
-            raise ConfigurationError(
-                "a Redis checkpoint store needs the redis extra: pip install 'engage-core[redis]'"
-            ) from None
-        return cls(redis.Redis.from_url(url), **kwargs)
+        return cls(redis_from_url(url, "a Redis checkpoint store"), **kwargs)
 
     def get(self, key: str) -> str | None:
         value = self._redis.get(self._prefix + key)

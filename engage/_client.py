@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypedDict, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, Unpack
 
 import httpx
 import pydantic
@@ -45,6 +45,11 @@ from .config import (
 )
 from .errors import ConfigurationError, InputError
 from .models import Record
+
+if TYPE_CHECKING:  # the change feed loads on first use (start-up time)
+    from ._changes_checkpoint import Checkpoint
+    from ._changes_event import ChangeEntity
+    from ._changes_feed import ChangePoll
 
 T = TypeVar("T")
 
@@ -146,19 +151,23 @@ class TenantClient:
         since: Checkpoint | str | None = None,
         *,
         entities: Iterable[ChangeEntity] | None = None,
-        lag: timedelta = DEFAULT_LAG,
-        activity_lag: timedelta = DEFAULT_ACTIVITY_LAG,
+        lag: timedelta | None = None,
+        activity_lag: timedelta | None = None,
         clock: Callable[[], datetime] | None = None,
         page_size: int | None = None,
         ordered: bool = True,
     ) -> ChangePoll:
         """What changed since ``since`` (see docs/changes.md): iterate the events, then
-        store ``str(poll.checkpoint)``; a :class:`ChangeFeed` adds stores and workers."""
+        store ``str(poll.checkpoint)``; a :class:`ChangeFeed` adds stores and workers.
+        ``lag`` and ``activity_lag`` default to the feed's (2 minutes, 1 day)."""
+        # Imported here: the feed (and sqlite3 under its stores) costs start-up time
+        # that a product not using it should not pay.
+
         feed = ChangeFeed(
             self,
             entities,
-            lag=lag,
-            activity_lag=activity_lag,
+            lag=DEFAULT_LAG if lag is None else lag,
+            activity_lag=DEFAULT_ACTIVITY_LAG if activity_lag is None else activity_lag,
             clock=clock or _utc_now,
             page_size=page_size,
             ordered=ordered,

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ._transport import TokenSet
-from .errors import ConfigurationError
+from ._transport._redis_url import redis_from_url
 
 
 class RedisTokenStore:
@@ -18,13 +18,7 @@ class RedisTokenStore:
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> RedisTokenStore:
-        try:
-            import redis
-        except ImportError:
-            raise ConfigurationError(
-                "a redis:// token store needs the redis extra: pip install 'engage-core[redis]'"
-            ) from None
-        return cls(redis.Redis.from_url(url), **kwargs)
+        return cls(redis_from_url(url, "a redis:// token store"), **kwargs)
 
     def get(self, key: str) -> TokenSet | None:
         raw = self._redis.get(self._prefix + key)

@@ -36,8 +36,9 @@ from pydantic import (
     SkipValidation,
     StrictInt,
     StrictStr,
+    ValidationInfo,
     computed_field,
-    model_validator,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -179,22 +180,21 @@ class Record(BaseModel):
     def vendor(self) -> str:
         return self.ref.vendor
 
-    @model_validator(mode="before")
+    # A dump's "id" and "vendor", read back: checked against ref and kept as None.
+    # Fields with aliases rather than a model validator, which would run Python on
+    # every record read (1.4 us of ~5 measured on a Target); a field validator runs
+    # only when the key is there.
+    dumped_id: None = Field(default=None, validation_alias="id", exclude=True, repr=False)
+    dumped_vendor: None = Field(default=None, validation_alias="vendor", exclude=True, repr=False)
+
+    @field_validator("dumped_id", "dumped_vendor", mode="plain")
     @classmethod
-    def _dumped_shortcuts(cls, data: Any) -> Any:
-        """Accept ``id``/``vendor`` from a dump when they agree with ``ref``, then drop them."""
-        if not isinstance(data, dict) or not ({"id", "vendor"} & data.keys()):
-            return data
-        data = dict(data)
-        ref = data.get("ref")
-        for key in ("id", "vendor"):
-            if key not in data:
-                continue
-            given = data.pop(key)
-            expected = ref.get(key) if isinstance(ref, dict) else getattr(ref, key, None)
-            if ref is not None and given != expected:
-                raise ValueError(f"{key} {given!r} disagrees with ref.{key} {expected!r}")
-        return data
+    def _agrees_with_ref(cls, given: object, info: ValidationInfo) -> None:
+        key = "id" if info.field_name == "dumped_id" else "vendor"
+        ref = info.data.get("ref")
+        expected = getattr(ref, key, None)
+        if ref is not None and given != expected:
+            raise ValueError(f"{key} {given!r} disagrees with ref.{key} {expected!r}")
 
 
 class Target(Record):

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import importlib
 import json
+import threading
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from benchmarks import BENCHMARKS
 from benchmarks.__main__ import main
+from benchmarks._sim import SimTime
+from benchmarks.defaults import minimum
+from benchmarks.requests import _minimums
 
 # Tiny workloads: enough for every code path, seconds in all.
 SCALE = 0.01
@@ -49,3 +54,34 @@ def test_performance_page_shows_the_committed_results() -> None:
     assert shown.strip() == markdown(json.loads(RESULTS.read_text())).strip(), (
         "docs/performance.md is stale: paste `python -m benchmarks --markdown` between the markers"
     )
+
+
+def test_simulated_sleeps_wake_in_order() -> None:
+    """A thread waiting 60 s must not carry the clock past one that waits 1 s."""
+    sim = SimTime()
+    start = sim.timestamp()
+    woke: dict[str, float] = {}
+
+    def nap(name: str, seconds: float) -> None:
+        sim.timestamp()
+        sim.sleep(seconds)
+        woke[name] = sim.timestamp() - start
+
+    threads = [threading.Thread(target=nap, args=a) for a in (("long", 60.0), ("short", 1.0))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    sim.close()
+    assert woke == {"short": 1.0, "long": 60.0}
+
+
+def test_minimums_count_the_documented_bulk_endpoints() -> None:
+    enroll = "enroll 1,000 targets"
+    # Outreach prospectsAddToSequence + one poll + one read-back; Salesloft bulk job:
+    # create, upload, ready, poll, then results at 100 a page.
+    assert _minimums("outreach", 1, 1000, 500)[enroll] == 3
+    assert _minimums("salesloft", 1, 1000, 500)[enroll] == 14
+    assert _minimums("salesforce", 1, 1000, 500)[enroll] == 5
+    assert minimum("salesforce", Counter({"Lead": 2001, "Contact": 10})) == 3
+    assert minimum("outreach", Counter({"prospect": 3000})) == 3

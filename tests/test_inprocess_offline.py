@@ -66,3 +66,13 @@ def test_the_guard_itself_catches_a_connection(no_network: list[Any]) -> None:
     with pytest.raises(NetworkUsed):
         socket.create_connection(("example.com", 443))
     assert len(no_network) == 1
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_the_inprocess_fixture_serves_every_vendor_offline(
+    vendor: str, engage_inprocess: Any, no_network: list[Any]
+) -> None:
+    tenant = engage_inprocess(vendor)
+    assert tenant.vendor == vendor
+    assert tenant.sequences.list(limit=1).first() is not None
+    assert no_network == []

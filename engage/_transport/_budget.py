@@ -28,6 +28,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ._redis_url import redis_from_url
+
 
 @dataclass(frozen=True)
 class RateObservation:
@@ -217,9 +219,7 @@ class RedisBudgetState:
 
     @classmethod
     def from_url(cls, url: str) -> RedisBudgetState:
-        import redis
-
-        return cls(redis.Redis.from_url(url))
+        return cls(redis_from_url(url, "a redis:// pacer"))
 
     def spend(self, scope: str, cost: int, now: float) -> Spend:
         wait, ticket, *quota = (

@@ -12,6 +12,7 @@ import errno
 import io
 import json
 import re
+import signal
 import socket
 import sys
 import threading
@@ -62,8 +63,20 @@ def tenant_block(name: str, vendor: str, settings: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def wait_for_interrupt() -> None:
-    """Block until Ctrl-C (tests replace this to return at once)."""
+    """Block until Ctrl-C or SIGTERM (tests replace this to return at once).
+
+    Both handlers are set here: a process started in the background by a
+    non-interactive shell inherits SIGINT *ignored*, and Python then never
+    raises KeyboardInterrupt, so the sandbox would outlive its Ctrl-C.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _interrupt)
+        signal.signal(signal.SIGTERM, _interrupt)
     with suppress(KeyboardInterrupt):
         threading.Event().wait()
 
@@ -71,8 +84,8 @@ def wait_for_interrupt() -> None:
 def _check_port(vendor: str, port: int) -> None:
     """Fail with one clear line when ``port`` cannot be listened on.
 
-    Tried here, on a socket of our own that is always closed, before the server
-    binds: SandboxServer.start leaves its socket open when the bind fails.
+    Tried here, on a socket of our own, before any server of the command starts:
+    a busy second port must not leave the first server running.
     """
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

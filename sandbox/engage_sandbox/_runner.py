@@ -66,6 +66,8 @@ class SandboxServer:
             date_header=False,
             access_log=False,
             timeout_keep_alive=30,
+            # Stopping never waits long on a client that keeps its connection open.
+            timeout_graceful_shutdown=2,
         )
         server = uvicorn.Server(config)
         self._server = server

@@ -7,6 +7,9 @@ Fixtures:
   ``<rootdir>/cassettes/<vendor>/<test module>/<test name>.yaml``.
 - ``engage_tenant``: the tenant client for the vendor named by the test's
   ``@pytest.mark.engage_vendor("<vendor>")`` marker, recorded or replayed.
+- ``engage_inprocess(vendor, **options)``: a factory of tenant clients on fresh
+  emulators in this process (no socket, no cassette, every vendor alike),
+  closed after the test.
 
 ``--record-mode`` (from pytest-recording) chooses: ``none`` (the default)
 replays and fails on any unrecorded request; ``rewrite`` records afresh,
@@ -26,6 +29,7 @@ import pytest
 
 from engage import TenantClient
 
+from ._inprocess import inprocess_engage
 from ._recorder import Recorder, live_tenant
 
 
@@ -82,6 +86,22 @@ def engage_tenant(
         raise pytest.UsageError("engage_tenant needs @pytest.mark.engage_vendor('<vendor>')")
     with engage_recorder(marker.args[0], **marker.kwargs) as recorder:
         yield recorder.tenant
+
+
+@pytest.fixture
+def engage_inprocess() -> Iterator[Callable[..., TenantClient]]:
+    """Make a tenant client on a fresh in-process emulator: ``engage_inprocess("salesforce")``
+    (keywords go to :func:`~engage_testing.inprocess_engage`)."""
+    opened: list[Any] = []
+
+    def make(vendor: str, **options: Any) -> TenantClient:
+        engage, _ = inprocess_engage(vendor, **options)
+        opened.append(engage)
+        return engage.tenant(options.get("tenant", "test"))
+
+    yield make
+    for engage in opened:
+        engage.close()
 
 
 __all__ = ["cassette_path"]

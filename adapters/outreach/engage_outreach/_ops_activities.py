@@ -75,11 +75,16 @@ Fetch = Callable[[str, Mapping[str, str] | None], Document]
 class Merger:
     """The fetch function of the merged pager (see the module docstring)."""
 
-    def __init__(self, streams: list[Stream], query: ActivityQuery, size: int, get: Fetch):
+    def __init__(self, streams: list[Stream], query: ActivityQuery, session: Session):
         self.streams = streams
         self.query = query
-        self.size = size
-        self.get = get
+        # Requests ask for the query's page_size, or the tenant's default (which may
+        # shrink after a failed large page); merged pages hold as many as asked then.
+        self.size = query.page_size or session.page_size
+        self.get: Fetch = (
+            session.get if query.page_size or not session.adaptive else session.default_page
+        )
+        self.request_size = query.page_size or (None if session.adaptive else session.page_size)
         # The last page read per stream, so that iterating in order reads each once.
         self._pages: dict[str, tuple[list[Activity], str | None]] = {}
 
@@ -91,7 +96,7 @@ class Merger:
                     self.query,
                     time_attr=stream.time_attr,
                     owner_filter=stream.owner_filter,
-                    size=self.size,
+                    size=self.request_size,
                 )
                 doc = self.get(stream.path, params)
             else:
@@ -142,8 +147,7 @@ class ActivityOperations:
     def pager(self, query: ActivityQuery) -> Pager[Activity]:
         w.check_ids(query)  # now, not when the first page is read
         streams = streams_for(query)
-        size = query.page_size or self.session.settings.page_size
-        return Pager(Merger(streams, query, size, self.session.get))
+        return Pager(Merger(streams, query, self.session))
 
     def log_call(self, data: CallInput) -> Activity:
         w.check_ids(data)

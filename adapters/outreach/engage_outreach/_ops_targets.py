@@ -23,7 +23,8 @@ class TargetOperations:
             f"{API}/prospects",
             w.target_params(query),
             rows_only(r.to_target),
-            w.target_page_size(query),
+            query.page_size,
+            most=len(set(query.ids)) or None,  # one page for the ids asked for
         )
 
     def find_by_email(self, email: str) -> Target | None:

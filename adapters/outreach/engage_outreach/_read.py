@@ -3,8 +3,11 @@
 Each ``to_*`` takes one resource object exactly as Outreach sent it (kept
 whole in ``raw``) and, for tasks and enrollments, the side-loaded records of
 the same answer, so related records are filled in without another request.
-The tables of Outreach's words (states, task actions and types, step types)
-are here too; ``_write`` reads them backwards for filters.
+A record is validated once: its fields are picked out with plain Python and the
+neutral model validates them (timestamps as sent become aware UTC datetimes
+there; unknown words map to OTHER here). The tables of Outreach's words (states,
+task actions and types, step types) are here too; ``_write`` reads them
+backwards for filters.
 """
 
 from __future__ import annotations
@@ -13,15 +16,12 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-import pydantic
-
 from engage import (
     Activity,
     ActivityKind,
     CallDirection,
     Enrollment,
     EnrollmentState,
-    MappingError,
     Sequence,
     Step,
     StepKind,
@@ -31,25 +31,11 @@ from engage import (
     TaskKind,
     TaskOrigin,
     TaskStatus,
-    VendorRef,
 )
 
-from ._wire import (
-    CallAttributes,
-    MailboxAttributes,
-    MailingAttributes,
-    NoteAttributes,
-    ProspectAttributes,
-    Resource,
-    SequenceAttributes,
-    SequenceStateAttributes,
-    StepAttributes,
-    TaskAttributes,
-)
+from ._wire import Resource, build, first, moment, number, rel, rel_id, text, word
 
-VENDOR = "outreach"
 Included = Mapping[tuple[str, str], dict[str, Any]]
-A = TypeVar("A", bound=pydantic.BaseModel)
 R = TypeVar("R")
 
 # sequenceState.state -> neutral state. Outreach documents no enum for it; these
@@ -96,63 +82,49 @@ STEP_TYPES = {
 }
 
 
-def _parse(model: type[A], payload: Mapping[str, Any], object_type: str) -> tuple[Resource, A]:
-    try:
-        res = Resource.model_validate(payload)
-        return res, model.model_validate(res.attributes)
-    except pydantic.ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise MappingError(problems, vendor=VENDOR, object_type=object_type) from None
-
-
-def _ref(res: Resource, object_type: str) -> VendorRef:
-    if res.id is None:
-        raise MappingError("resource has no id", vendor=VENDOR, object_type=object_type)
-    return VendorRef(vendor=VENDOR, object_type=object_type, id=res.id, url=res.self_url)
-
-
-def _first(*lists: list[str]) -> str | None:
-    for values in lists:
-        for value in values:
-            if value:
-                return value
-    return None
-
-
 def to_target(payload: Mapping[str, Any]) -> Target:
-    res, a = _parse(ProspectAttributes, payload, "prospect")
-    return Target(
-        ref=_ref(res, "prospect"),
-        raw=dict(payload),
-        kind=TargetKind.PERSON,
-        email=_first(a.emails),
-        first_name=a.firstName,
-        last_name=a.lastName,
-        title=a.title,
-        company=a.company,
-        phone=_first(a.workPhones, a.mobilePhones, a.homePhones, a.otherPhones, a.voipPhones),
-        owner_id=res.rel_id("owner"),
-        account_id=res.rel_id("account"),
-        created_at=a.createdAt,
-        updated_at=a.updatedAt,
-    )
+    res = Resource(payload, "prospect")
+    a, rels = res.attrs, res.rels
+    fields = {
+        "ref": res.ref,
+        "raw": payload,
+        "kind": TargetKind.PERSON,
+        "email": first(a.get("emails")),
+        "first_name": text(a.get("firstName")),
+        "last_name": text(a.get("lastName")),
+        "title": text(a.get("title")),
+        "company": text(a.get("company")),
+        "phone": first(
+            a.get("workPhones"),
+            a.get("mobilePhones"),
+            a.get("homePhones"),
+            a.get("otherPhones"),
+            a.get("voipPhones"),
+        ),
+        "owner_id": rel_id(rels, "owner"),
+        "account_id": rel_id(rels, "account"),
+        "created_at": a.get("createdAt"),
+        "updated_at": a.get("updatedAt"),
+    }
+    return build(Target, fields, "prospect")
 
 
 def to_sequence(payload: Mapping[str, Any]) -> Sequence:
-    res, a = _parse(SequenceAttributes, payload, "sequence")
-    return Sequence(
-        ref=_ref(res, "sequence"),
-        raw=dict(payload),
-        name=a.name or "",
-        active=a.enabled,
-        shared=None if a.shareType is None else a.shareType != "private",
-        owner_id=res.rel_id("owner"),
-        step_count=a.sequenceStepCount,
-        created_at=a.createdAt,
-        updated_at=a.updatedAt,
-    )
+    res = Resource(payload, "sequence")
+    a = res.attrs
+    share = a.get("shareType")
+    fields = {
+        "ref": res.ref,
+        "raw": payload,
+        "name": text(a.get("name")) or "",
+        "active": a.get("enabled"),
+        "shared": None if share is None else share != "private",
+        "owner_id": rel_id(res.rels, "owner"),
+        "step_count": a.get("sequenceStepCount"),
+        "created_at": a.get("createdAt"),
+        "updated_at": a.get("updatedAt"),
+    }
+    return build(Sequence, fields, "sequence")
 
 
 def step_kind(step_type: str | None) -> StepKind:
@@ -162,25 +134,32 @@ def step_kind(step_type: str | None) -> StepKind:
 
 
 def to_step(payload: Mapping[str, Any]) -> Step:
-    res, a = _parse(StepAttributes, payload, "sequenceStep")
-    return Step(
-        ref=_ref(res, "sequenceStep"),
-        raw=dict(payload),
-        sequence_id=res.rel_id("sequence") or "",
-        position=a.order,
-        day=None if a.interval is None else 1 + a.interval // 86400,
-        name=a.displayName,
-        kind=step_kind(a.stepType),
-        vendor_kind=a.stepType,
-        automated=None if a.stepType is None else a.stepType == "auto_email",
-    )
+    res = Resource(payload, "sequenceStep")
+    a = res.attrs
+    interval = number(a.get("interval"), "interval", "sequenceStep")  # seconds until it is due
+    step_type = a.get("stepType")
+    fields = {
+        "ref": res.ref,
+        "raw": payload,
+        "sequence_id": rel_id(res.rels, "sequence") or "",
+        "position": a.get("order"),
+        "day": None if interval is None else 1 + interval // 86400,
+        "name": text(a.get("displayName")),
+        "kind": step_kind(word(step_type)),
+        "vendor_kind": step_type,
+        "automated": None if step_type is None else step_type == "auto_email",
+    }
+    return build(Step, fields, "sequenceStep")
 
 
 def mailbox_user(payload: Mapping[str, Any] | None) -> str | None:
     if payload is None:
         return None
-    _, a = _parse(MailboxAttributes, payload, "mailbox")
-    return None if a.userId is None else str(a.userId)
+    user = number(Resource(payload, "mailbox").attrs.get("userId"), "userId", "mailbox")
+    return None if user is None else str(user)
+
+
+ENDED_STATES = frozenset({"finished", "opted_out", "bounced", "failed"})
 
 
 def to_enrollment(
@@ -191,26 +170,27 @@ def to_enrollment(
 ) -> Enrollment:
     """The owner is the user managing the state, else the user whose mailbox sends
     (side-loaded), else ``fallback_owner`` (known to the caller that chose the mailbox)."""
-    res, a = _parse(SequenceStateAttributes, payload, "sequenceState")
-    owner = res.rel_id("user")
-    mailbox = res.rel("mailbox")
+    res = Resource(payload, "sequenceState")
+    a, rels = res.attrs, res.rels
+    owner = rel_id(rels, "user")
+    mailbox = rel(rels, "mailbox")
     if owner is None and mailbox is not None and included:
         owner = mailbox_user(included.get(mailbox))
-    owner = owner or fallback_owner
-    ended = a.stateChangedAt if a.state in {"finished", "opted_out", "bounced", "failed"} else None
-    return Enrollment(
-        ref=_ref(res, "sequenceState"),
-        raw=dict(payload),
-        target_id=res.rel_id("prospect") or "",
-        sequence_id=res.rel_id("sequence") or "",
-        state=ENROLLMENT_STATES.get(a.state or "", EnrollmentState.OTHER),
-        vendor_state=a.state,
-        owner_id=owner,
-        current_step_id=res.rel_id("sequenceStep"),
-        created_at=a.createdAt,
-        updated_at=a.updatedAt,
-        ended_at=ended,
-    )
+    state = a.get("state")
+    fields = {
+        "ref": res.ref,
+        "raw": payload,
+        "target_id": rel_id(rels, "prospect") or "",
+        "sequence_id": rel_id(rels, "sequence") or "",
+        "state": ENROLLMENT_STATES.get(word(state), EnrollmentState.OTHER),
+        "vendor_state": state,
+        "owner_id": owner or fallback_owner,
+        "current_step_id": rel_id(rels, "sequenceStep"),
+        "created_at": a.get("createdAt"),
+        "updated_at": a.get("updatedAt"),
+        "ended_at": a.get("stateChangedAt") if word(state) in ENDED_STATES else None,
+    }
+    return build(Enrollment, fields, "sequenceState")
 
 
 def task_kind(action: str | None, task_type: str | None) -> TaskKind:
@@ -238,38 +218,52 @@ def _side(
 ) -> R | None:
     if not included or ref is None or ref not in included:
         return None
-    return fn(included[ref])
+    # Many tasks of a page share a prospect or a step: each side record is mapped once
+    # per page when the index can keep it (an Index from Document.index()).
+    memo = getattr(included, "mapped", None)
+    if memo is None:
+        return fn(included[ref])
+    if ref not in memo:
+        memo[ref] = fn(included[ref])
+    found: R = memo[ref]
+    return found
 
 
 def to_task(payload: Mapping[str, Any], included: Included | None = None) -> Task:
-    res, a = _parse(TaskAttributes, payload, "task")
-    prospect = res.rel("prospect")
-    subject = res.rel("subject")
+    res = Resource(payload, "task")
+    a, rels = res.attrs, res.rels
+    prospect = rel(rels, "prospect")
+    subject = rel(rels, "subject")
     if prospect is None and subject is not None and subject[0] == "prospect":
         prospect = subject
-    return Task(
-        ref=_ref(res, "task"),
-        raw=dict(payload),
-        origin=task_origin(a.taskType),
-        kind=task_kind(a.action, a.taskType),
-        vendor_kind=a.action,
-        status=TASK_STATES.get(a.state or "", TaskStatus.OTHER),
-        vendor_status=a.state,
-        subject=subject_of(a.note),
-        note=a.note,
-        due_at=a.dueAt,
-        owner_id=res.rel_id("owner"),
-        target_id=prospect[1] if prospect else None,
-        sequence_id=res.rel_id("sequence"),
-        step_id=res.rel_id("sequenceStep"),
-        enrollment_id=res.rel_id("sequenceState"),
-        completed_at=a.completedAt,
-        created_at=a.createdAt,
-        updated_at=a.updatedAt,
-        target=_side(included, prospect, to_target),
-        sequence=_side(included, res.rel("sequence"), to_sequence),
-        step=_side(included, res.rel("sequenceStep"), to_step),
-    )
+    action, task_type, state = a.get("action"), a.get("taskType"), a.get("state")
+    note = a.get("note")
+    sequence, step = rel(rels, "sequence"), rel(rels, "sequenceStep")
+    fields = {
+        "ref": res.ref,
+        "raw": payload,
+        "origin": task_origin(word(task_type)),
+        "kind": task_kind(word(action), word(task_type)),
+        "vendor_kind": action,
+        "status": TASK_STATES.get(word(state), TaskStatus.OTHER),
+        "vendor_status": state,
+        "subject": subject_of(word(note)),
+        "note": note,
+        "due_at": a.get("dueAt"),
+        "owner_id": rel_id(rels, "owner"),
+        "target_id": prospect[1] if prospect else None,
+        "sequence_id": sequence[1] if sequence else None,
+        "step_id": step[1] if step else None,
+        "enrollment_id": rel_id(rels, "sequenceState"),
+        "completed_at": a.get("completedAt"),
+        "created_at": a.get("createdAt"),
+        "updated_at": a.get("updatedAt"),
+    }
+    if included:
+        fields["target"] = _side(included, prospect, to_target)
+        fields["sequence"] = _side(included, sequence, to_sequence)
+        fields["step"] = _side(included, step, to_step)
+    return build(Task, fields, "task")
 
 
 def _seconds(start: datetime | None, end: datetime | None) -> int | None:
@@ -280,54 +274,67 @@ def _seconds(start: datetime | None, end: datetime | None) -> int | None:
 
 def to_call_activity(payload: Mapping[str, Any]) -> Activity:
     """``occurred_at`` is ``createdAt``: the time Outreach sorts and filters calls by."""
-    res, a = _parse(CallAttributes, payload, "call")
-    return Activity(
-        ref=_ref(res, "call"),
-        raw=dict(payload),
-        kind=ActivityKind.CALL,
-        vendor_kind="call",
-        occurred_at=a.createdAt,
-        target_id=res.rel_id("prospect"),
-        owner_id=res.rel_id("user"),
-        body=a.note,
-        sequence_id=res.rel_id("sequence"),
-        step_id=res.rel_id("sequenceStep"),
-        direction=None if a.direction is None else CallDirection(a.direction),
-        outcome=a.outcome,
-        duration_seconds=_seconds(a.dialedAt, a.completedAt),
-    )
+    res = Resource(payload, "call")
+    a, rels = res.attrs, res.rels
+    direction = a.get("direction")
+    dialed, completed = a.get("dialedAt"), a.get("completedAt")
+    duration = None
+    if dialed is not None and completed is not None:
+        duration = _seconds(
+            moment(dialed, "dialedAt", "call"), moment(completed, "completedAt", "call")
+        )
+    fields = {
+        "ref": res.ref,
+        "raw": payload,
+        "kind": ActivityKind.CALL,
+        "vendor_kind": "call",
+        "occurred_at": a.get("createdAt"),
+        "target_id": rel_id(rels, "prospect"),
+        "owner_id": rel_id(rels, "user"),
+        "body": a.get("note"),
+        "sequence_id": rel_id(rels, "sequence"),
+        "step_id": rel_id(rels, "sequenceStep"),
+        "direction": None if direction is None else CallDirection(direction),
+        "outcome": a.get("outcome"),
+        "duration_seconds": duration,
+    }
+    return build(Activity, fields, "call")
 
 
 def to_mailing_activity(payload: Mapping[str, Any]) -> Activity:
     """``occurred_at`` is ``deliveredAt``: a mailing not yet delivered is no activity."""
-    res, a = _parse(MailingAttributes, payload, "mailing")
-    return Activity(
-        ref=_ref(res, "mailing"),
-        raw=dict(payload),
-        kind=ActivityKind.EMAIL,
-        vendor_kind=a.mailingType or "mailing",
-        occurred_at=a.deliveredAt,
-        target_id=res.rel_id("prospect"),
-        owner_id=res.rel_id("user"),
-        subject=a.subject,
-        body=a.bodyText,
-        sequence_id=res.rel_id("sequence"),
-        step_id=res.rel_id("sequenceStep"),
-    )
+    res = Resource(payload, "mailing")
+    a, rels = res.attrs, res.rels
+    fields = {
+        "ref": res.ref,
+        "raw": payload,
+        "kind": ActivityKind.EMAIL,
+        "vendor_kind": a.get("mailingType") or "mailing",
+        "occurred_at": a.get("deliveredAt"),
+        "target_id": rel_id(rels, "prospect"),
+        "owner_id": rel_id(rels, "user"),
+        "subject": a.get("subject"),
+        "body": a.get("bodyText"),
+        "sequence_id": rel_id(rels, "sequence"),
+        "step_id": rel_id(rels, "sequenceStep"),
+    }
+    return build(Activity, fields, "mailing")
 
 
 def to_note_activity(payload: Mapping[str, Any]) -> Activity:
-    res, a = _parse(NoteAttributes, payload, "prospectNote")
-    return Activity(
-        ref=_ref(res, "prospectNote"),
-        raw=dict(payload),
-        kind=ActivityKind.NOTE,
-        vendor_kind=a.noteType or "note",
-        occurred_at=a.createdAt,
-        target_id=res.rel_id("prospect"),
-        owner_id=res.rel_id("creator"),
-        body=a.message,
-    )
+    res = Resource(payload, "prospectNote")
+    a, rels = res.attrs, res.rels
+    fields = {
+        "ref": res.ref,
+        "raw": payload,
+        "kind": ActivityKind.NOTE,
+        "vendor_kind": a.get("noteType") or "note",
+        "occurred_at": a.get("createdAt"),
+        "target_id": rel_id(rels, "prospect"),
+        "owner_id": rel_id(rels, "creator"),
+        "body": a.get("message"),
+    }
+    return build(Activity, fields, "prospectNote")
 
 
 # --- recognising a write that may have landed ---------------------------------------

@@ -29,7 +29,9 @@ class OutreachSettings(VendorSettings):
     # The Outreach user the token acts for. Outreach counts 10,000 requests an hour
     # per user, so tenants that share a user should share a pacing budget too.
     user_id: str | None = None
-    page_size: int = 100
+    # Records per page of a read that names no page_size. None: Outreach's largest
+    # (1000), halved for the tenant if large pages fail; a number: exactly that.
+    page_size: int | None = None
 
     @model_validator(mode="after")
     def _credentials(self) -> Self:
@@ -40,7 +42,7 @@ class OutreachSettings(VendorSettings):
         # then live in the token store.
         if not oauth and self.access_token is None:
             raise ValueError("give client_id, client_secret and refresh_token, or an access_token")
-        if not 1 <= self.page_size <= 1000:
+        if self.page_size is not None and not 1 <= self.page_size <= 1000:
             raise ValueError("page_size must be between 1 and 1000 (Outreach's maximum)")
         return self
 

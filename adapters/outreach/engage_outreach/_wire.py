@@ -1,55 +1,68 @@
-"""Tolerant models of Outreach's JSON:API payloads.
+"""Outreach's JSON:API documents and resource objects, read as plain Python.
 
-Every model keeps attributes it does not know (``extra="allow"``), and every
-enumerated value is a plain string, so an attribute or value Outreach adds
-tomorrow passes through into ``raw`` instead of failing the read.
+Nothing here is validated by a model: a page's records are validated once, as
+engage's neutral records (``_read``), and ``raw`` keeps each resource object as
+Outreach sent it, so an attribute or value Outreach adds tomorrow passes through.
+What is checked here is the shape the readers rely on (objects where objects must
+be, an id on every resource).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+import pydantic
 
+from engage import MappingError
 
-class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True, populate_by_name=True)
-
-
-class Resource(_Open):
-    """A JSON:API resource object; ids are numbers at Outreach, strings here."""
-
-    type: str
-    id: str | None = None
-    attributes: dict[str, Any] = Field(default_factory=dict)
-    relationships: dict[str, Any] = Field(default_factory=dict)
-    links: dict[str, Any] = Field(default_factory=dict)
-
-    def rel(self, name: str) -> tuple[str, str] | None:
-        """The (type, id) a to-one relationship points at, if it carries linkage."""
-        value = self.relationships.get(name)
-        data = value.get("data") if isinstance(value, Mapping) else None
-        if isinstance(data, Mapping) and data.get("id") is not None:
-            return str(data.get("type")), str(data["id"])
-        return None
-
-    def rel_id(self, name: str) -> str | None:
-        ref = self.rel(name)
-        return ref[1] if ref else None
-
-    @property
-    def self_url(self) -> str | None:
-        link = self.links.get("self")
-        return link if isinstance(link, str) else None
+VENDOR = "outreach"
+M = TypeVar("M", bound=pydantic.BaseModel)
+Fields = dict[str, Any]
+_EMPTY: Mapping[str, Any] = {}
 
 
-class Document(_Open):
-    data: Any = None
-    included: list[dict[str, Any]] = Field(default_factory=list)
-    links: dict[str, Any] = Field(default_factory=dict)
-    meta: dict[str, Any] = Field(default_factory=dict)
+class Index(dict[tuple[str, str], dict[str, Any]]):
+    """Side-loaded records by (type, id), and what they were mapped to (``mapped``,
+    filled by the readers) so that a record shared by a page is mapped once."""
+
+    __slots__ = ("mapped",)
+
+    def __init__(self, rows: dict[tuple[str, str], dict[str, Any]]) -> None:
+        super().__init__(rows)
+        self.mapped: dict[tuple[str, str], Any] = {}
+
+
+class Document:
+    """A JSON:API document: ``data`` (one resource object, a list, or null),
+    ``included``, ``links`` and ``meta``."""
+
+    __slots__ = ("data", "included", "links", "meta")
+
+    def __init__(
+        self,
+        data: Any = None,
+        included: list[dict[str, Any]] | None = None,
+        links: dict[str, Any] | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        self.data = data
+        self.included = included or []
+        self.links = links or {}
+        self.meta = meta or {}
+
+    @classmethod
+    def parse(cls, body: Mapping[str, Any]) -> Document:
+        """The document ``body`` holds; ``ValueError`` if it has the wrong shape."""
+        included = body.get("included") or []
+        links = body.get("links") or {}
+        meta = body.get("meta") or {}
+        if not isinstance(included, list) or not all(isinstance(r, dict) for r in included):
+            raise ValueError("included is not a list of resource objects")
+        if not isinstance(links, dict) or not isinstance(meta, dict):
+            raise ValueError("links and meta must be objects")
+        return cls(body.get("data"), included, links, meta)
 
     def rows(self) -> list[dict[str, Any]]:
         if isinstance(self.data, list):
@@ -61,84 +74,134 @@ class Document(_Open):
         link = self.links.get("next")
         return link if isinstance(link, str) and link else None
 
-    def index(self) -> dict[tuple[str, str], dict[str, Any]]:
+    def index(self) -> Index:
         """Side-loaded records by (type, id), for filling in related records."""
-        return {(str(row.get("type")), str(row.get("id"))): row for row in self.included}
+        return Index({(str(row.get("type")), str(row.get("id"))): row for row in self.included})
 
 
-class ProspectAttributes(_Open):
-    emails: list[str] = Field(default_factory=list)
-    firstName: str | None = None
-    lastName: str | None = None
-    title: str | None = None
-    company: str | None = None
-    workPhones: list[str] = Field(default_factory=list)
-    mobilePhones: list[str] = Field(default_factory=list)
-    homePhones: list[str] = Field(default_factory=list)
-    otherPhones: list[str] = Field(default_factory=list)
-    voipPhones: list[str] = Field(default_factory=list)
-    createdAt: datetime | None = None
-    updatedAt: datetime | None = None
+# These run for every field of every record read: plain ``dict`` checks (JSON
+# decodes to dicts), not ``Mapping``'s slower abstract-class checks.
 
 
-class SequenceAttributes(_Open):
-    name: str | None = None
-    enabled: bool | None = None
-    shareType: str | None = None
-    sequenceStepCount: int | None = None
-    createdAt: datetime | None = None
-    updatedAt: datetime | None = None
+def rel(relationships: Mapping[str, Any], name: str) -> tuple[str, str] | None:
+    """The (type, id) a to-one relationship points at, if it carries linkage."""
+    value = relationships.get(name)
+    data = value.get("data") if isinstance(value, dict) else None
+    if isinstance(data, dict):
+        native = data.get("id")
+        if native is not None:
+            return str(data.get("type")), str(native)
+    return None
 
 
-class StepAttributes(_Open):
-    order: int | None = None
-    interval: int | None = None  # seconds until the step activates
-    displayName: str | None = None
-    stepType: str | None = None
+def rel_id(relationships: Mapping[str, Any], name: str) -> str | None:
+    value = relationships.get(name)
+    data = value.get("data") if isinstance(value, dict) else None
+    if isinstance(data, dict):
+        native = data.get("id")
+        return None if native is None else str(native)
+    return None
 
 
-class SequenceStateAttributes(_Open):
-    state: str | None = None
-    stateChangedAt: datetime | None = None
-    createdAt: datetime | None = None
-    updatedAt: datetime | None = None
+def section(payload: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    """``attributes``, ``relationships`` or ``links`` of a resource object (``{}`` if
+    absent or null); ``ValueError`` if it is something other than an object."""
+    value = payload.get(name)
+    if value is None:
+        return _EMPTY
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} is not an object")
+    return value
 
 
-class MailboxAttributes(_Open):
-    userId: int | None = None
+# --- one resource object, picked apart for one validation -------------------------
 
 
-class TaskAttributes(_Open):
-    action: str | None = None
-    taskType: str | None = None
-    state: str | None = None
-    note: str | None = None
-    dueAt: datetime | None = None
-    completedAt: datetime | None = None
-    createdAt: datetime | None = None
-    updatedAt: datetime | None = None
+class Resource:
+    """The parts of one resource object a mapper reads (no copies: views of the payload)."""
+
+    __slots__ = ("attrs", "ref", "rels")
+
+    def __init__(self, payload: Mapping[str, Any], object_type: str) -> None:
+        if not isinstance(payload, dict):
+            raise MappingError("not a resource object", vendor=VENDOR, object_type=object_type)
+        native = payload.get("id")
+        if native is None or isinstance(native, bool) or not isinstance(native, int | str):
+            raise MappingError("resource has no id", vendor=VENDOR, object_type=object_type)
+        try:
+            self.attrs = section(payload, "attributes")
+            self.rels = section(payload, "relationships")
+            link = section(payload, "links").get("self")
+        except ValueError as exc:
+            raise MappingError(str(exc), vendor=VENDOR, object_type=object_type) from None
+        # A dict, not a VendorRef: the record's one validation checks it.
+        self.ref = {
+            "vendor": VENDOR,
+            "object_type": object_type,
+            "id": str(native),
+            "url": link if isinstance(link, str) else None,
+        }
 
 
-class MailingAttributes(_Open):
-    subject: str | None = None
-    bodyText: str | None = None
-    bodyHtml: str | None = None
-    mailingType: str | None = None
-    state: str | None = None
-    deliveredAt: datetime | None = None
+def build(model: type[M], fields: Fields, object_type: str) -> M:
+    """The neutral record: its single validation (wrong types name the field)."""
+    try:
+        return model.model_validate(fields)
+    except pydantic.ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise MappingError(problems, vendor=VENDOR, object_type=object_type) from None
 
 
-class CallAttributes(_Open):
-    direction: str | None = None
-    outcome: str | None = None
-    note: str | None = None
-    dialedAt: datetime | None = None
-    answeredAt: datetime | None = None
-    completedAt: datetime | None = None
-    createdAt: datetime | None = None
+def text(value: Any) -> Any:
+    """Outreach sends some text as numbers (phone numbers, titles): as text."""
+    if value is None or value.__class__ is str:
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
-class NoteAttributes(_Open):
-    message: str | None = None
-    noteType: str | None = None
-    createdAt: datetime | None = None
+def first(*lists: Any) -> Any:
+    for values in lists:
+        if isinstance(values, list):
+            for value in values:
+                if value:
+                    return text(value)
+    return None
+
+
+def number(value: Any, name: str, object_type: str) -> int | None:
+    """A whole number as Outreach may send it (a number or its digits), for arithmetic."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise MappingError(
+        f"{name}: not a whole number ({type(value).__name__})",
+        vendor=VENDOR,
+        object_type=object_type,
+    )
+
+
+def moment(value: Any, name: str, object_type: str) -> datetime | None:
+    """A timestamp, for arithmetic here (the model parses the ones it keeps)."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise MappingError(
+            f"{name}: not a timestamp", vendor=VENDOR, object_type=object_type
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def word(value: Any) -> str:
+    """An Outreach word for the tables (anything else looks up as unknown)."""
+    return value if isinstance(value, str) else ""

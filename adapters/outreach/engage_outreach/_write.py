@@ -33,7 +33,6 @@ from engage.transport import IdFormat
 from ._read import ENROLLMENT_STATES, MANUAL_TASK_TYPES, SEQUENCE_STEP_TASK_TYPES, TASK_STATES
 
 Params = dict[str, str]
-MAX_PAGE_SIZE = 1000  # Outreach's largest page[size]
 LIVE_STATES = "active,paused,pending"
 LIVE_STATE_NAMES = frozenset(LIVE_STATES.split(","))
 EXPAND_INCLUDES = {"target": "prospect", "sequence": "sequence", "step": "sequenceStep"}
@@ -237,13 +236,6 @@ def recent_params(target_id: str) -> Params:
 # --- list filters ------------------------------------------------------------------
 
 
-def target_page_size(query: TargetQuery) -> int | None:
-    if query.page_size is None and query.ids:
-        # One page for the ids asked for (page[size] goes up to 1,000), not one per 100.
-        return min(len(set(query.ids)), MAX_PAGE_SIZE)
-    return query.page_size
-
-
 def target_params(query: TargetQuery) -> Params:
     params: Params = {}
     if query.updated_since:
@@ -359,7 +351,7 @@ def task_lookup_params(target_id: str, due_at: datetime) -> Params:
 
 
 def activity_params(
-    query: ActivityQuery, *, time_attr: str, owner_filter: str | None, size: int
+    query: ActivityQuery, *, time_attr: str, owner_filter: str | None, size: int | None
 ) -> Params:
     """The first page of one activity collection, sorted and ranged by ``time_attr``."""
     # A range is always sent: it also leaves out records without the timestamp
@@ -367,8 +359,9 @@ def activity_params(
     params = {
         f"filter[{time_attr}]": span(query.since, query.until),
         "sort": time_attr,
-        "page[size]": str(size),
     }
+    if size is not None:  # else the tenant's default size, set by the session
+        params["page[size]"] = str(size)
     if query.target_id:
         params["filter[prospect][id]"] = query.target_id
     if query.owner_id and owner_filter:

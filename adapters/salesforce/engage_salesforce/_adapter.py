@@ -42,7 +42,6 @@ from engage.transport import OAuthApp, oauth_app, shown_value
 
 from . import _protocol_soql as soql
 from . import _read as read
-from . import _wire as wire
 from . import _write as write
 from ._api import SalesforceSession
 from ._ops_actions import ActionRunner
@@ -211,9 +210,7 @@ class SalesforceAdapter(engage.Adapter):
         def fetch(cursor: str | None) -> Page[Step]:
             # A cadence has few steps: read them all, order them here, number them.
             rows = read.in_cadence_order(self.reader.rows(self._steps_select(sequence_id)))
-            return Page(
-                [read.step(wire.CadenceStep.model_validate(r), n, r) for n, r in enumerate(rows, 1)]
-            )
+            return Page([read.PARSE_STEP(row, n) for n, row in enumerate(rows, 1)])
 
         return Pager(fetch)
 

@@ -57,8 +57,8 @@ from engage.transport import (
 
 from . import _wire as wire
 from ._protocol import SessionAuth, api_protocol, login_protocol, observe_rate, pacing
-from ._read import VENDOR, is_action_result_list, query_result
 from ._settings import SalesforceSettings, is_loopback
+from ._wire import VENDOR, is_action_result_list, query_result
 
 _ORG = re.compile(r"/id/(00D\w{12,15})/")
 _EVERY_METHOD = ("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "POST", "PATCH")
@@ -336,12 +336,14 @@ class SalesforceSession:
                     pass
             raise
 
-    def query(self, soql: str, *, page_size: int | None = None) -> wire.QueryResult:
-        """The first page of a SOQL query (``page_size`` within Salesforce's 200 to 2000)."""
+    def query(self, soql: str, *, batch_size: int | None = None) -> wire.QueryResult:
+        """The first batch of a SOQL query: ``batch_size`` rows (Salesforce's 200 to
+        2000; a value outside is refused, never quietly changed), else its default, 2000."""
         headers = None
-        if page_size is not None:
-            size = min(MAX_BATCH, max(MIN_BATCH, page_size))
-            headers = {"Sforce-Query-Options": f"batchSize={size}"}
+        if batch_size is not None:
+            if not MIN_BATCH <= batch_size <= MAX_BATCH:
+                raise InputError(f"a Salesforce query batch is {MIN_BATCH} to {MAX_BATCH} rows")
+            headers = {"Sforce-Query-Options": f"batchSize={batch_size}"}
         answer = self.send("GET", "query", params={"q": soql}, headers=headers)
         return query_result(self.http.read_json(answer))
 

@@ -27,7 +27,7 @@ from engage import InputError, MappingError, UnavailableError, VendorError
 from . import _wire as wire
 from ._api import SalesforceSession
 from ._protocol import item_error
-from ._read import VENDOR, action_results
+from ._wire import VENDOR, action_results
 from ._write import ACTION_NAME, request_body
 
 

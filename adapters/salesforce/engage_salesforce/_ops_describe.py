@@ -20,7 +20,7 @@ from engage import MappingError
 
 from . import _wire as wire
 from ._api import SalesforceSession
-from ._read import VENDOR
+from ._wire import VENDOR
 
 
 class OrgSchema:

@@ -19,7 +19,7 @@ from engage.pagination import Page, Pager, decode_cursor, encode_cursor, paging_
 from engage.transport import build_error
 
 from . import _wire as wire
-from ._api import SalesforceSession
+from ._api import MAX_BATCH, MIN_BATCH, SalesforceSession
 from ._protocol_soql import Select, datetime_literal, quote
 
 T = TypeVar("T")
@@ -35,8 +35,8 @@ class Reader:
     def __init__(self, session: SalesforceSession) -> None:
         self.session = session
 
-    def query(self, soql: str | Select, *, page_size: int | None = None) -> wire.QueryResult:
-        return self.session.query(str(soql), page_size=page_size)
+    def query(self, soql: str | Select, *, batch_size: int | None = None) -> wire.QueryResult:
+        return self.session.query(str(soql), batch_size=batch_size)
 
     def more(self, next_url: str) -> wire.QueryResult:
         return self.session.more(next_url)
@@ -88,20 +88,86 @@ class Reader:
         return parse(rows[0])
 
     def pager(self, phases: Sequence[Phase[T]], page_size: int | None) -> Pager[T]:
+        """The phases' rows, ``page_size`` per page (the whole batch, 2000, by default).
+
+        Salesforce answers batches of 200 to 2000 rows. A smaller ``page_size``
+        is served from a batch of whole pages (:func:`batch_for`), a page at a
+        time: the page cursor holds the batch (its ``nextRecordsUrl``, none for
+        the query's first batch), how many of its rows came before, and the last
+        one's id. The batch being served is kept in memory, so its pages cost
+        no request; resuming elsewhere refetches it once and goes on after that
+        id (or, if it is gone, after as many rows).
+        """
+        batch = batch_for(page_size)
+        # The batch being served: ((phase, link), answer), replaced as one (threads).
+        held: list[tuple[tuple[int, str | None], wire.QueryResult]] = []
+
         def fetch(cursor: str | None) -> Page[T]:
             state = decode_cursor(cursor) if cursor else {"phase": 0}
-            index = state.get("phase")
-            if not isinstance(index, int) or not 0 <= index < len(phases):
-                raise InputError("not a cursor of this list")
+            index, link, skip, after = _position(state, len(phases))
             phase = phases[index]
-            link = state.get("next")
-            result = self.more(str(link)) if link else self.query(phase.soql, page_size=page_size)
-            items = [phase.parse(row) for row in result.records]
+            key = (index, link)
+            kept = held[-1] if held else None
+            if skip and kept is not None and kept[0] == key:
+                result = kept[1]
+            else:
+                result = self.more(link) if link else self.query(phase.soql, batch_size=batch)
+                held[:] = [(key, result)]
+            rows = result.records
+            start = _start(rows, skip, after)
+            end = len(rows) if page_size is None else start + page_size
+            items = [phase.parse(row) for row in rows[start:end]]
             following: dict[str, Any] | None = None
-            if result.nextRecordsUrl:
+            if end < len(rows):
+                following = {"phase": index, "skip": end, "after": str(rows[end - 1].get("Id"))}
+                if link:
+                    following["next"] = link
+            elif result.nextRecordsUrl:
                 following = {"phase": index, "next": result.nextRecordsUrl}
             elif index + 1 < len(phases):
                 following = {"phase": index + 1}
             return Page(items, encode_cursor(following) if following else None)
 
         return Pager(fetch)
+
+
+def batch_for(page_size: int | None) -> int | None:
+    """The query batch for pages of ``page_size``: the smallest multiple of it that
+    Salesforce accepts (at least 200), so every batch splits into whole pages; ``None``
+    (Salesforce's default, its largest batch, 2000) when no page size is asked for."""
+    if page_size is None:
+        return None
+    if not 1 <= page_size <= MAX_BATCH:
+        raise InputError(f"page_size on Salesforce is 1 to {MAX_BATCH}")
+    return page_size * -(-MIN_BATCH // page_size)
+
+
+def _position(state: dict[str, Any], phases: int) -> tuple[int, str | None, int, str | None]:
+    index, link = state.get("phase"), state.get("next")
+    skip, after = state.get("skip", 0), state.get("after")
+    if (
+        not isinstance(index, int)
+        or isinstance(index, bool)
+        or not 0 <= index < phases
+        or not (link is None or isinstance(link, str))
+        or not isinstance(skip, int)
+        or isinstance(skip, bool)
+        or skip < 0
+        or not (after is None or isinstance(after, str))
+    ):
+        raise InputError("not a cursor of this list")
+    return index, link or None, skip, after
+
+
+def _start(rows: list[dict[str, Any]], skip: int, after: str | None) -> int:
+    """Where the page starts in a (re)fetched batch: after the row ``after`` names,
+    wherever it now is, else after ``skip`` rows."""
+    if not skip:
+        return 0
+    if after is not None:
+        if 0 < skip <= len(rows) and rows[skip - 1].get("Id") == after:
+            return skip
+        for number, row in enumerate(rows, 1):
+            if row.get("Id") == after:
+                return number
+    return min(skip, len(rows))

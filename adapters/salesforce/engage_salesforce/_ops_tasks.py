@@ -40,6 +40,7 @@ from engage.transport import shown_value, write_once
 
 from . import _protocol_soql as soql
 from . import _read as read
+from . import _wire as wire
 from . import _write as write
 from ._api import SalesforceSession
 from ._ops_actions import ActionRunner
@@ -230,7 +231,7 @@ class Tasks:
 
         def write_it() -> str:
             created = self.session.send("POST", f"sobjects/{sobject}", json=body, idempotent=False)
-            return read.created_id(http.read_json(created), sobject)
+            return wire.created_id(http.read_json(created), sobject)
 
         def lookup() -> str | None:
             equal = {key: body.get(key) for key in keys}

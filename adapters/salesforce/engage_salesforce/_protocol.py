@@ -51,8 +51,8 @@ from engage.transport import (
     error_class_for,
 )
 
-from ._read import VENDOR
 from ._settings import LoginMethod
+from ._wire import VENDOR
 
 DAY = 86400
 # How long a spent daily allocation is trusted before one request checks again.

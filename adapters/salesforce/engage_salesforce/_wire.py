@@ -1,146 +1,34 @@
-"""Tolerant models of what Salesforce sends: unknown fields kept, every field optional.
+"""Tolerant models of Salesforce's envelopes: query results, create and action answers, describes.
 
-An org may hide fields (field-level security), add picklist values, or answer
-from an older API version; none of that should stop a record from mapping.
-Picklists stay plain strings so an unknown value is kept, not refused.
+Records themselves have no wire model: ``_read`` maps a row's dict straight to
+the neutral model, validated once. Unknown fields are kept (``extra="allow"``);
+an org may answer from an older API version.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
+
+from engage import MappingError
+
+VENDOR = "salesforce"
 
 
 class _Wire(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=True)
 
 
-class Attributes(_Wire):
-    type: str | None = None
-    url: str | None = None
-
-
-class SObject(_Wire):
-    attributes: Attributes = Field(default_factory=Attributes)
-    Id: str
-    CreatedDate: datetime | None = None
-    LastModifiedDate: datetime | None = None
-
-
-class NameRef(_Wire):
-    """A polymorphic lookup's target (Task.Who, tracker Target): Name-object fields only."""
-
-    attributes: Attributes = Field(default_factory=Attributes)
-    Id: str | None = None
-    FirstName: str | None = None
-    LastName: str | None = None
-    Email: str | None = None
-    Title: str | None = None
-    Phone: str | None = None
-
-
-class AccountRef(_Wire):
-    Name: str | None = None
-
-
-class Person(SObject):
-    """A Lead or a Contact."""
-
-    FirstName: str | None = None
-    LastName: str | None = None
-    Email: str | None = None
-    Title: str | None = None
-    Phone: str | None = None
-    OwnerId: str | None = None
-    Company: str | None = None
-    AccountId: str | None = None
-    Account: AccountRef | None = None
-
-
-class Cadence(SObject):
-    Name: str | None = None
-    State: str | None = None
-    OwnerId: str | None = None
-    TotalSteps: int | None = None
-
-
-class CadenceStep(SObject):
-    ActionCadenceId: str | None = None
-    StepName: str | None = None
-    StepTitle: str | None = None
-    Type: str | None = None
-    DayGroup: int | None = None
-    MinuteGroup: int | None = None
-
-
-class CurrentStepRef(_Wire):
-    ActionCadenceStepId: str | None = None
-
-
-class Tracker(SObject):
-    ActionCadenceId: str | None = None
-    TargetId: str | None = None
-    OwnerId: str | None = None
-    State: str | None = None
-    CompletionReason: str | None = None
-    CompletionDisposition: str | None = None
-    CurrentStepId: str | None = None
-    CurrentStep: CurrentStepRef | None = None
-
-
-class TrackerRef(_Wire):
-    OwnerId: str | None = None
-
-
-class TaskRow(SObject):
-    Subject: str | None = None
-    Status: str | None = None
-    IsClosed: bool | None = None
-    TaskSubtype: str | None = None
-    Type: str | None = None
-    ActivityDate: date | None = None
-    OwnerId: str | None = None
-    WhoId: str | None = None
-    Who: NameRef | None = None
-    Description: str | None = None
-    CompletedDateTime: datetime | None = None
-    CallDurationInSeconds: int | None = None
-    CallType: str | None = None
-    CallDisposition: str | None = None
-    ActionCadenceStepTrackerId: str | None = None
-
-
-class StepTracker(SObject):
-    ActionCadenceId: str | None = None
-    ActionCadenceStepId: str | None = None
-    ActionCadenceTrackerId: str | None = None
-    ActionCadenceTracker: TrackerRef | None = None
-    TargetId: str | None = None
-    Target: NameRef | None = None
-    ActionCadence: Cadence | None = None
-    ActionCadenceStep: CadenceStep | None = None
-    StepTitle: str | None = None
-    StepType: str | None = None
-    State: str | None = None
-    CompletionReason: str | None = None
-    CompletionDate: datetime | None = None
-    DueDateTime: datetime | None = None
-
-
-class Note(SObject):
-    ParentId: str | None = None
-    Title: str | None = None
-    Body: str | None = None
-    OwnerId: str | None = None
-
-
 class QueryResult(_Wire):
+    """A SOQL answer. Its rows are the parsed dicts themselves (checked to be objects
+    by :func:`query_result`): each is validated once, as the neutral record it becomes."""
+
     totalSize: int = 0
     done: bool = True
     nextRecordsUrl: str | None = None
-    records: list[dict[str, Any]] = Field(default_factory=list)
+    records: SkipValidation[list[dict[str, Any]]] = Field(default_factory=list)
 
 
 class CreateResult(_Wire):
@@ -174,3 +62,51 @@ class DescribeField(_Wire):
 class Describe(_Wire):
     name: str | None = None
     fields: list[DescribeField] = Field(default_factory=list)
+
+
+# --- reading them ------------------------------------------------------------------
+
+
+def query_result(body: Any) -> QueryResult:
+    """A SOQL answer (``totalSize``, ``done``, ``nextRecordsUrl``, ``records``)."""
+    records = body.get("records") if isinstance(body, dict) else None
+    if not isinstance(records, list) or not all(type(row) is dict for row in records):
+        raise MappingError("expected a query result", vendor=VENDOR, object_type="query")
+    try:
+        return QueryResult.model_validate(body)
+    except pydantic.ValidationError:
+        raise MappingError(
+            "a query result of the wrong shape", vendor=VENDOR, object_type="query"
+        ) from None
+
+
+def created_id(body: Any, sobject: str) -> str:
+    """The id a ``POST sobjects/<type>`` answered (``{"id", "success", "errors"}``)."""
+    try:
+        return CreateResult.model_validate(body).id
+    except pydantic.ValidationError:
+        raise MappingError(
+            "a create answer without an id", vendor=VENDOR, object_type=sobject
+        ) from None
+
+
+def action_results(body: Any, action: str = "action") -> list[ActionResult]:
+    """An invocable action's answer: one result per input, in order."""
+    if not isinstance(body, list):
+        raise MappingError("expected a list of action results", vendor=VENDOR, object_type=action)
+    try:
+        return [ActionResult.model_validate(item) for item in body]
+    except pydantic.ValidationError:
+        raise MappingError(
+            "an action result of the wrong shape", vendor=VENDOR, object_type=action
+        ) from None
+
+
+def is_action_result_list(body: Any) -> bool:
+    """Whether ``body`` is per-input action results (what an HTTP 400 of an action
+    holds when some of its inputs failed) rather than an error of the whole call."""
+    return (
+        isinstance(body, list)
+        and bool(body)
+        and all(isinstance(i, dict) and "actionName" in i for i in body)
+    )

@@ -2,13 +2,10 @@
 
 Salesloft charges pages past 100 three to thirty times a normal request, so
 lists that can be sorted and filtered by a timestamp are read by keyset
-(:meth:`SalesloftApi.keyset`):
-``sort_by=<field>&sort_direction=ASC&<field>[gte]=<last seen>`` and always
-page 1. Rows sharing the last timestamp are remembered by id and skipped on
-the next request, so ties are neither lost nor repeated; if a whole page
-shares one timestamp the pager steps to page 2, 3, ... of that timestamp only.
-Lists with no usable timestamp filter use page numbers
-(:meth:`SalesloftApi.numbered`), capped at the last cheap page.
+(:meth:`SalesloftApi.keyset`, ``_protocol_keyset``), near page 1 even through long runs
+of ties. Lists with no usable timestamp filter use page numbers
+(:meth:`SalesloftApi.numbered`), capped at the last cheap page. Every list is
+read 100 rows to a request unless the caller asks for smaller pages.
 """
 
 from __future__ import annotations
@@ -20,13 +17,13 @@ from typing import Any, TypeVar
 from engage import InputError, Page
 from engage.transport import (
     HttpTransport,
-    KeysetPaginator,
     PageNumberPaginator,
     decode_cursor,
     encode_cursor,
     paging_loop_error,
 )
 
+from ._protocol_keyset import MAX_CHEAP_PAGE, TimestampKeyset
 from ._wire import Params, Row
 
 T = TypeVar("T")
@@ -36,7 +33,6 @@ Transform = Callable[[list[Row]], list[T]]
 """A page of rows as neutral records (mapped, and filtered where Salesloft cannot filter)."""
 
 MAX_PER_PAGE = 100  # Salesloft refuses per_page outside [1, 100] with a 422
-MAX_CHEAP_PAGE = 100  # pages past 100 cost 3 to 30 units each
 
 
 def chunks(items: Sequence[str], size: int = MAX_PER_PAGE) -> Iterable[Sequence[str]]:
@@ -44,13 +40,11 @@ def chunks(items: Sequence[str], size: int = MAX_PER_PAGE) -> Iterable[Sequence[
         yield items[start : start + size]
 
 
-def per_page(requested: int | None, default: int = 25) -> int:
-    return max(1, min(requested or default, MAX_PER_PAGE))
-
-
-def _stamp(value: Any) -> str | None:
-    """A row's timestamp as Salesloft wrote it, or ``None`` when it has none."""
-    return value if isinstance(value, str) and value else None
+def per_page(requested: int | None) -> int:
+    """Rows per request: the caller's ``page_size``, else Salesloft's largest page (fewest
+    requests). The neutral ``page_size`` goes up to 1,000; above 100 it reads pages of 100,
+    as portable code asking for big pages expects, rather than failing on Salesloft."""
+    return max(1, min(requested or MAX_PER_PAGE, MAX_PER_PAGE))
 
 
 def _transformed(fetch: Fetch[Row], transform: Transform[T]) -> Fetch[T]:
@@ -98,12 +92,22 @@ class SalesloftApi:
 
     def page(self, path: str, params: Params) -> tuple[list[Row], int | None]:
         """One list page and the number of the next one (``None`` on the last)."""
+        rows, nxt, _ = self.listing(path, params)
+        return rows, nxt
+
+    def listing(self, path: str, params: Params) -> tuple[list[Row], int | None, int | None]:
+        """One list page, the next page's number, and ``total_count`` when it was asked for
+        (``include_paging_counts``)."""
         body = self.http.read_json(self.http.get(path, params=params))
         if not isinstance(body, dict):
             body = {}  # no rows and no next page; a list answer that is not JSON raised above
         paging = (body.get("metadata") or {}).get("paging") or {}
-        nxt = paging.get("next_page")
-        return list(body.get("data") or []), int(nxt) if nxt is not None else None
+        nxt, total = paging.get("next_page"), paging.get("total_count")
+        return (
+            list(body.get("data") or []),
+            int(nxt) if nxt is not None else None,
+            int(total) if isinstance(total, int) and not isinstance(total, bool) else None,
+        )
 
     def write(
         self, method: str, path: str, payload: Mapping[str, Any], *, idempotent: bool | None = None
@@ -138,31 +142,15 @@ class SalesloftApi:
     ) -> Fetch[T]:
         """Pages of ``path`` ordered by ``field`` ascending, from ``start`` on (inclusive),
         resumable at any page."""
-
-        def get(after: str | None, page: int) -> tuple[list[Row], bool]:
-            query: Params = [
-                *params,
-                ("sort_by", field),
-                ("sort_direction", "ASC"),
-                ("per_page", str(size)),
-                ("page", str(page)),
-            ]
-            if after:
-                query.append((f"{field}[gte]", after))
-            rows, next_page = self.page(path, query)
-            more = next_page is not None and len(rows) >= size
-            if more and _stamp(rows[-1].get(field)) is None:
-                raise InputError(f"cannot page {path} by {field}: a record has none")
-            return rows, more
-
-        paginator = KeysetPaginator[Row](
-            get,
-            key=lambda row: _stamp(row.get(field)),
-            ident=lambda row: str(row["id"]),
-            order=datetime.fromisoformat,
-            start=start.isoformat() if start else None,
+        keyset = TimestampKeyset(
+            lambda query: self.listing(path, query),
+            params,
+            path=path,
+            field=field,
+            size=size,
+            start=start,
         )
-        return _transformed(paginator.fetch, transform)
+        return _transformed(keyset.fetch, transform)
 
     def numbered(
         self, path: str, params: Params, *, size: int, transform: Transform[T]

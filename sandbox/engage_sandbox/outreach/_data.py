@@ -295,6 +295,7 @@ def _seed_state(
         creator=("user", owner_id),
     )
     state = store.add("sequenceState", attrs, rels)
+    attrs = state.attributes  # the store keeps its own (change-counting) copy
     reached = rng.randrange(len(steps)) if state_name != "finished" else len(steps) - 1
     moment = created
     for index, step in enumerate(steps[: reached + 1]):

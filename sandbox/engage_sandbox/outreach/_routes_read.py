@@ -7,16 +7,8 @@ from typing import Any
 from starlette.routing import Route
 
 from ._errors import ApiError, not_found
-from ._routes_jsonapi import (
-    collect_included,
-    count_meta,
-    paginate,
-    parse_fields,
-    parse_include,
-    parse_sort,
-    render,
-    sort_records,
-)
+from ._routes_jsonapi import collect_included, parse_fields, parse_include, render
+from ._routes_pages import count_matching, count_meta, paginate, parse_sort, sorted_rows
 from ._routes_pipeline import Ctx, api
 from ._state_filters import compile_filters
 from ._state_schema import BY_PLURAL, ResourceDef
@@ -63,14 +55,14 @@ async def list_collection(ctx: Ctx) -> tuple[int, Any]:
     spec = parse_sort(rdef, single.get("sort"))
     parse_include(rdef, single.get("include"))
     _large_page_guard(ctx)
-    rows = [r for r in ctx.store.iter(rdef.type) if all(p(r) for p in predicates)]
-    rows = sort_records(rows, spec)
+    keep = (lambda r: all(p(r) for p in predicates)) if predicates else None
+    rows = sorted_rows(ctx.store, rdef.type, spec)
     url = f"{ctx.base}/api/v2/{rdef.plural}"
-    page = paginate(rows, spec, ctx.params, url)
+    page = paginate(rows, keep, spec, ctx.params, url, ctx.store)
     doc = document(ctx, rdef, page.rows, single=False)
     doc["links"] = page.links
     if single.get("count", "false").lower() == "true":
-        doc["meta"] = count_meta(len(rows))
+        doc["meta"] = count_meta(count_matching(rows, keep, ctx.store))
     return 200, doc
 
 

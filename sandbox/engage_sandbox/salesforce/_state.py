@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,7 +25,7 @@ MAX_CURSORS = 10_000
 class Cursor:
     locator: str
     sobject: str
-    rows: list[Record]
+    rows: Sequence[Record]
     tree: dict[str, object]
     batch: int
     version: str

@@ -1,7 +1,9 @@
 """Run a parsed SOQL query over the store: resolve fields, filter, sort, project, page.
 
-Filtering is one linear pass with predicates compiled once per query (plus an
-id fast path), so a query over 50k records costs the same as reading them.
+Filtering is one linear pass with predicates compiled once per query, so a
+query over 50k records costs the same as reading them; a query that pins Id
+reads only those rows, and one ordered by an indexed field reads its range
+from the store's sorted keys (``_state_query_ordered``), a page at a time.
 Fields resolve against the org's profile (``objects``); a WHERE on a field the
 describe marks not filterable, or an ORDER BY on one not sortable, is refused
 with INVALID_FIELD before any row is read, as Salesforce refuses it at parse time.
@@ -9,14 +11,14 @@ with INVALID_FIELD before any row is read, as Salesforce refuses it at parse tim
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from . import _state_soql as soql
 from ._state_ids import normalize
+from ._state_query_ordered import ordered_rows
 from ._state_schema import (
     ID_TYPES,
     NUMBER_TYPES,
@@ -58,7 +60,7 @@ class Resolved:
 @dataclass
 class Result:
     sobject: str
-    rows: list[Record]
+    rows: Sequence[Record]
     tree: dict[str, Any]
     aggregate: dict[str, Any] | None
     count_only: bool
@@ -201,7 +203,7 @@ class Compiler:
         if op == "LIKE":
             if field.spec.type not in TEXT_TYPES:
                 raise located(self.text, lit.pos, "INVALID_FIELD", "invalid operator on id field")
-            pattern = _like(lit.value)
+            pattern = soql.like_pattern(lit.value)
             return lambda r: (v := get(r)) is not None and pattern.fullmatch(v) is not None
         if lit.kind == "null":
             if op == "=":
@@ -256,20 +258,6 @@ def _date_predicate(spec: FieldSpec, get: Getter, op: str, bounds: tuple[Any, An
     return lambda r: (v := get(r)) is not None and test(v)
 
 
-def _like(pattern: str) -> re.Pattern[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if char == "%" else "." if char == "_" else re.escape(char))
-        i += 1
-    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
-
-
 def execute(
     store: Store,
     query: soql.Query,
@@ -292,20 +280,29 @@ def execute(
     tree, counts = _select_tree(compiler, obj.name, query)
     predicate = compiler.predicate(obj.name, query.where) if query.where else None
     order = [(compiler.usable(obj.name, item.field, "sorted"), item) for item in query.order]
-    candidates = _id_candidates(store, obj.name, query.where)
-    source = candidates if candidates is not None else store.rows(obj.name, include_deleted=True)
-    rows = [
-        r
-        for r in source
-        if (include_deleted or not r["IsDeleted"]) and (predicate is None or predicate(r))
-    ]
-    for resolved, item in reversed(order):
-        rows = _sorted(rows, _normalized_getter(resolved), item.descending, item.nulls_last)
     if query.offset is not None and query.offset > MAX_OFFSET:
         raise soql.SoqlError("NUMBER_OUTSIDE_VALID_RANGE", "Maximum SOQL offset allowed is 2000")
-    rows = rows[query.offset or 0 :]
-    if query.limit is not None:
-        rows = rows[: query.limit]
+    candidates = _id_candidates(store, obj.name, query.where)
+    indexed = None
+    if candidates is None and not include_deleted and not counts:
+        indexed = ordered_rows(compiler, obj.name, query, order, predicate)
+    if indexed is not None:
+        rows: Sequence[Record] = indexed
+    else:
+        source = (
+            candidates if candidates is not None else store.rows(obj.name, include_deleted=True)
+        )
+        scanned = [
+            r
+            for r in source
+            if (include_deleted or not r["IsDeleted"]) and (predicate is None or predicate(r))
+        ]
+        for resolved, item in reversed(order):
+            scanned = _sorted(
+                scanned, _normalized_getter(resolved), item.descending, item.nulls_last
+            )
+        scanned = scanned[query.offset or 0 :]
+        rows = scanned if query.limit is None else scanned[: query.limit]
     aggregate: dict[str, Any] | None = None
     if counts:
         aggregate = {"attributes": {"type": "AggregateResult"}}

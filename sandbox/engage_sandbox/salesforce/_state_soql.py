@@ -147,6 +147,21 @@ def parse_datetime(text: str) -> datetime:
     return value.replace(microsecond=micro, tzinfo=tz).astimezone(UTC)
 
 
+def like_pattern(pattern: str) -> re.Pattern[str]:
+    """A LIKE pattern (``%`` any run, ``_`` one character, ``\\`` escapes) as a regex."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if char == "%" else "." if char == "_" else re.escape(char))
+        i += 1
+    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
+
+
 class _Parser:
     def __init__(self, text: str, tokens: list[Token], start: int = 0) -> None:
         self.text = text
@@ -358,6 +373,7 @@ __all__ = [
     "SemiJoin",
     "SoqlError",
     "Token",
+    "like_pattern",
     "malformed",
     "parse",
     "parse_datetime",

@@ -10,6 +10,7 @@ answers the same way every time.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left, insort
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,11 @@ INDEXED = (
     ("ActionCadenceStep", "ActionCadenceId"),
     ("ActionCadenceStepTracker", "ActionCadenceTrackerId"),
 )
+# Fields a list is read in order of (the adapter's ORDER BY Id and keyset reads
+# ORDER BY SystemModstamp, Id): their live rows as sorted ``(value, Id)`` keys,
+# so a page of such a query costs the page plus a bisection (``_state_query_ordered``).
+ORDERED = ("Id", "SystemModstamp")
+Key = tuple[Any, str]
 
 
 class Store:
@@ -43,6 +49,8 @@ class Store:
         # Records that change by themselves when sandbox time passes: paused
         # trackers with a resume time and wait steps (see ``_state_flow.process_due``).
         self.timers: set[str] = set()
+        # (sObject, field) -> sorted keys of the live rows; built on first use, then kept.
+        self.ordered: dict[tuple[str, str], list[Key]] = {}
 
     def spec(self, sobject: str) -> ObjectSpec:
         return OBJECTS[sobject]
@@ -60,6 +68,32 @@ class Store:
         for record in self.tables[sobject].values():
             if include_deleted or not record["IsDeleted"]:
                 yield record
+
+    def keys(self, sobject: str, field: str) -> list[Key]:
+        """The live rows of ``sobject`` as sorted ``(field value, Id)`` (``field`` in ORDERED)."""
+        keys = self.ordered.get((sobject, field))
+        if keys is None:
+            live = (r for r in self.tables[sobject].values() if not r["IsDeleted"])
+            keys = sorted((r[field], r["Id"]) for r in live)
+            self.ordered[(sobject, field)] = keys
+        return keys
+
+    def _unkey(self, sobject: str, record: Record) -> None:
+        for field in ORDERED:
+            keys = self.ordered.get((sobject, field))
+            if keys is not None:
+                key = (record[field], record["Id"])
+                at = bisect_left(keys, key)
+                if at < len(keys) and keys[at] == key:
+                    del keys[at]
+
+    def _key(self, sobject: str, record: Record) -> None:
+        if record["IsDeleted"]:
+            return
+        for field in ORDERED:
+            keys = self.ordered.get((sobject, field))
+            if keys is not None:
+                insort(keys, (record[field], record["Id"]))
 
     def lookup(self, sobject: str, field: str, value: Any) -> list[Record]:
         ids = self.indexes[(sobject, field)].get(value, [])
@@ -88,6 +122,7 @@ class Store:
         derive(sobject, record, self, now)
         self.tables[sobject][record_id] = record
         self.types[record_id] = sobject
+        self._key(sobject, record)
         for (indexed, field_name), index in self.indexes.items():
             if indexed == sobject:
                 index.setdefault(record[field_name], []).append(record_id)
@@ -105,11 +140,14 @@ class Store:
             ):
                 index[record[field_name]].remove(record["Id"])
                 index.setdefault(values[field_name], []).append(record["Id"])
+        self._unkey(sobject, record)
         record.update(values)
         record.update(LastModifiedById=user_id, LastModifiedDate=now, SystemModstamp=now)
         derive(sobject, record, self, now)
+        self._key(sobject, record)
 
     def delete(self, record: Record, *, user_id: str, now: datetime) -> None:
+        self._unkey(self.types[record["Id"]], record)
         record.update(
             IsDeleted=True, LastModifiedById=user_id, LastModifiedDate=now, SystemModstamp=now
         )

@@ -66,6 +66,8 @@ def list_histories(ctx: Ctx) -> dict[str, Any]:
     paging = read_paging(p, ("occurred_at", "updated_at"), "occurred_at")
     fs: list[Filter] = _types(p)
     for name in ("occurred_at", "updated_at"):
+        if name == paging.sort_by:
+            continue  # applied to the sorted list by select (sort_range)
         if (bounds := p.time_range(name)) is not None:
             fs.append(field_range(name, bounds))
     if p.has("pinned"):
@@ -94,9 +96,10 @@ def list_histories(ctx: Ctx) -> dict[str, Any]:
         "activity_histories",
         lambda: histories.values(),
         fs,
-        freeze({k: v for k, v in p.data.items() if k in HISTORY_FILTERS}),
+        freeze({k: v for k, v in p.data.items() if k in HISTORY_FILTERS and k != sort_field}),
         paging,
         lambda h: h[sort_field],
+        sort_range=p.time_range(sort_field),
     )
     data = [ctx.render.history(h) for h in rows]
     return envelope(data, total, paging, echo_filters(p, HISTORY_FILTERS))
@@ -116,6 +119,8 @@ def list_calls(ctx: Ctx) -> dict[str, Any]:
         if (ids := p.get_int_list(name)) is not None:
             fs.append(field_in(field, ids))
     for name in ("created_at", "updated_at"):
+        if name == paging.sort_by:
+            continue  # applied to the sorted list by select (sort_range)
         if (bounds := p.time_range(name)) is not None:
             fs.append(field_range(name, bounds))
     if (guids := p.get_list("user_guid")) is not None:
@@ -131,9 +136,10 @@ def list_calls(ctx: Ctx) -> dict[str, Any]:
         "calls",
         lambda: state.calls.values(),
         fs,
-        freeze({k: v for k, v in p.data.items() if k in CALL_FILTERS}),
+        freeze({k: v for k, v in p.data.items() if k in CALL_FILTERS and k != sort_field}),
         paging,
         lambda c: c[sort_field],
+        sort_range=p.time_range(sort_field),
     )
     return envelope(
         [ctx.render.call(c) for c in rows], total, paging, echo_filters(p, CALL_FILTERS)
@@ -272,7 +278,10 @@ def list_emails(ctx: Ctx) -> dict[str, Any]:
     ):
         if (ids := p.get_int_list(name)) is not None:
             fs.append(field_in(field, ids))
+    keyset = "updated_at" if paging.sort_by == "updated_at" else None
     for name in ("updated_at", "sent_at"):
+        if name == keyset:
+            continue  # applied to the sorted list by select (sort_range)
         if (bounds := p.time_range(name)) is not None:
             fs.append(field_range(name, bounds))
     if (bounced := p.get_bool("bounced")) is not None:
@@ -295,9 +304,10 @@ def list_emails(ctx: Ctx) -> dict[str, Any]:
         "emails",
         lambda: state.emails.values(),
         fs,
-        freeze({k: v for k, v in p.data.items() if k in EMAIL_FILTERS}),
+        freeze({k: v for k, v in p.data.items() if k in EMAIL_FILTERS and k != keyset}),
         paging,
         lambda e: e[sort_field],
+        sort_range=p.time_range(keyset) if keyset else None,
     )
     data = [ctx.render.email(e) for e in rows]
     return envelope(data, total, paging, echo_filters(p, EMAIL_FILTERS))

@@ -69,7 +69,10 @@ CADENCE_FILTERS = (
 def list_cadences(ctx: Ctx) -> dict[str, Any]:
     p = ctx.params
     paging = read_paging(p, ("created_at", "updated_at", "name"), "updated_at")
-    fs: list[Filter] = [lambda c: visible(ctx, c), *_ids_filter(p), *_updated(p)]
+    # An updated_at range while sorting by it is applied by bisecting (select's sort_range).
+    keyset = paging.sort_by == "updated_at"
+    fs: list[Filter] = [lambda c: visible(ctx, c), *_ids_filter(p)]
+    fs += [] if keyset else _updated(p)
     fs += _bool(p, "team_cadence", lambda c: c["team_cadence"])
     fs += _bool(p, "shared", lambda c: c["shared"])
     fs += _bool(p, "people_addable", lambda c: not c["archived_at"] and not c["draft"])
@@ -86,7 +89,13 @@ def list_cadences(ctx: Ctx) -> dict[str, Any]:
         "updated_at": lambda c: c["updated_at"],
         "name": lambda c: c["name"].lower(),
     }
-    key = freeze({k: v for k, v in p.data.items() if k in CADENCE_FILTERS})
+    key = freeze(
+        {
+            k: v
+            for k, v in p.data.items()
+            if k in CADENCE_FILTERS and not (keyset and k == "updated_at")
+        }
+    )
     rows, total = select(
         ctx.state,
         ctx.emu.cache,
@@ -96,6 +105,7 @@ def list_cadences(ctx: Ctx) -> dict[str, Any]:
         (key, ctx.user["id"]),
         paging,
         sorts[paging.sort_by],
+        sort_range=p.time_range("updated_at") if keyset else None,
     )
     data = [ctx.render.cadence(c) for c in rows]
     return envelope(data, total, paging, echo_filters(p, CADENCE_FILTERS))
@@ -164,7 +174,8 @@ def list_memberships(ctx: Ctx) -> dict[str, Any]:
     p = ctx.params
     state = ctx.state
     paging = read_paging(p, ("added_at", "updated_at"), "updated_at")
-    fs: list[Filter] = [*_ids_filter(p), *_updated(p)]
+    keyset = paging.sort_by == "updated_at"  # its range is select's sort_range
+    fs: list[Filter] = [*_ids_filter(p), *([] if keyset else _updated(p))]
     source: Any = state.memberships.values()
     if (person_id := p.get_int("person_id")) is not None:
         ids = state.memberships_by_person.get(person_id, [])
@@ -172,7 +183,13 @@ def list_memberships(ctx: Ctx) -> dict[str, Any]:
     if (cadence_id := p.get_int("cadence_id")) is not None:
         fs.append(lambda m: m["cadence_id"] == cadence_id)
     fs += _bool(p, "currently_on_cadence", lambda m: m["currently_on_cadence"])
-    key = freeze({k: v for k, v in p.data.items() if k in MEMBERSHIP_FILTERS})
+    key = freeze(
+        {
+            k: v
+            for k, v in p.data.items()
+            if k in MEMBERSHIP_FILTERS and not (keyset and k == "updated_at")
+        }
+    )
     sort_field = paging.sort_by
     rows, total = select(
         state,
@@ -183,6 +200,7 @@ def list_memberships(ctx: Ctx) -> dict[str, Any]:
         key,
         paging,
         lambda m: m[sort_field],
+        sort_range=p.time_range("updated_at") if keyset else None,
     )
     data = [ctx.render.membership(m) for m in rows]
     return envelope(data, total, paging, echo_filters(p, MEMBERSHIP_FILTERS))

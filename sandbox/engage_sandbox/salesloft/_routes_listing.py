@@ -70,7 +70,7 @@ def read_paging(
 
 def sort_rows(rows: list[Record], key: Callable[[Record], Any], direction: str) -> list[Record]:
     """Sort with ``id`` as the tie-breaker; missing values last ascending, first descending
-    (PostgreSQL's default null ordering)."""
+    (PostgreSQL's default null ordering). DESC is exactly ASC reversed, ties included."""
 
     def full_key(row: Record) -> tuple[Any, ...]:
         value = key(row)
@@ -115,37 +115,44 @@ def select(
 ) -> tuple[list[Record], int]:
     """The page of records and the total count for one list request.
 
-    ``sort_range`` is a range filter on the sort field itself (``updated_at[gte]``
-    while sorting by ``updated_at``: a keyset page). It is left out of ``filters``
-    and ``filter_key`` and applied by bisecting the cached sorted list, so a
-    keyset walk reuses one sort instead of filtering and sorting per page.
+    The filtered rows are sorted ascending once per query (without its page, its
+    direction or ``sort_range``) and data version, and cached. ``sort_range`` is a
+    range filter on the sort field itself (``updated_at[gte]`` while sorting by
+    ``updated_at``: a keyset page); it is left out of ``filters`` and ``filter_key``
+    and applied by bisecting the cached order. DESC reads the same order from its
+    end, so a page costs O(page + log n) once the order is built.
     """
 
     def build() -> list[Record]:
         rows = [r for r in source() if all(f(r) for f in filters)]
-        return sort_rows(rows, sort_key, paging.direction)
+        return sort_rows(rows, sort_key, "ASC")
 
-    key = (resource, state.version, filter_key, paging.sort_by, paging.direction)
+    key = (resource, state.version, filter_key, paging.sort_by)
     rows = cache.get_or_build(key, build)
-    if sort_range:
-        rows = _in_sort_range(rows, sort_key, sort_range, paging.direction)
+    lo, hi = _bounds(rows, sort_key, sort_range or {})
+    total = max(0, hi - lo)
     start = (paging.page - 1) * paging.per_page
-    return rows[start : start + paging.per_page], len(rows)
+    stop = min(start + paging.per_page, total)
+    if start >= stop:
+        return [], total
+    if paging.direction == "ASC":
+        return rows[lo + start : lo + stop], total
+    # DESC position i is ASC position hi - 1 - i.
+    return rows[hi - stop : hi - start][::-1], total
 
 
-def _in_sort_range(
-    rows: list[Record],
-    sort_key: Callable[[Record], Any],
-    bounds: dict[str, datetime],
-    direction: str,
-) -> list[Record]:
-    if direction != "ASC":
-        return [r for r in rows if in_range(sort_key(r), bounds)]
+def _bounds(
+    rows: list[Record], sort_key: Callable[[Record], Any], bounds: dict[str, datetime]
+) -> tuple[int, int]:
+    """The slice ``[lo, hi)`` of the ascending ``rows`` whose sort value is in ``bounds``
+    (rows without a value are in no range)."""
 
     def primary(row: Record) -> tuple[int, Any]:
         value = sort_key(row)
         return (1, 0) if value is None else (0, value)
 
+    if not bounds:
+        return 0, len(rows)
     lo, hi = 0, bisect.bisect_left(rows, (1, 0), key=primary)  # missing values sort last
     for op, limit in bounds.items():
         if op in ("gte", "eq"):
@@ -156,7 +163,7 @@ def _in_sort_range(
             hi = min(hi, bisect.bisect_left(rows, (0, limit), 0, hi, key=primary))
         if op in ("lte", "eq"):
             hi = min(hi, bisect.bisect_right(rows, (0, limit), 0, hi, key=primary))
-    return rows[lo:hi] if lo < hi else []
+    return lo, max(lo, hi)
 
 
 def envelope(

@@ -43,7 +43,8 @@ def list_notes(ctx: Ctx) -> dict[str, Any]:
         if kind is None:
             raise invalid("associated_with_type", "must be present to filter by associated_with_id")
         fs.append(lambda n: n["associated_id"] == target)
-    if (bounds := p.time_range("updated_at")) is not None:
+    keyset = paging.sort_by == "updated_at"  # its range is select's sort_range
+    if not keyset and (bounds := p.time_range("updated_at")) is not None:
         fs.append(lambda n: in_range(n["updated_at"], bounds))
     if (ids := p.get_int_list("ids")) is not None:
         fs.append(field_in("id", ids))
@@ -54,9 +55,16 @@ def list_notes(ctx: Ctx) -> dict[str, Any]:
         "notes",
         lambda: state.notes.values(),
         fs,
-        freeze({k: v for k, v in p.data.items() if k in NOTE_FILTERS}),
+        freeze(
+            {
+                k: v
+                for k, v in p.data.items()
+                if k in NOTE_FILTERS and not (keyset and k == "updated_at")
+            }
+        ),
         paging,
         lambda n: n[sort_field],
+        sort_range=p.time_range("updated_at") if keyset else None,
     )
     return envelope(
         [ctx.render.note(n) for n in rows], total, paging, echo_filters(p, NOTE_FILTERS)

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from engage_salesforce import SalesforceAdapter
 from engage_salesforce import _read as read
-from engage_salesforce import _wire as wire
 from pydantic import TypeAdapter
 
 from engage import Capability
@@ -100,19 +99,15 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
 }
 MAPPERS: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
-    ("Target", "Lead"): lambda r: read.target(wire.Person.model_validate(r)),
-    ("Target", "Contact"): lambda r: read.target(wire.Person.model_validate(r)),
-    ("Sequence", "ActionCadence"): lambda r: read.sequence(wire.Cadence.model_validate(r)),
-    ("Step", "ActionCadenceStep"): lambda r: read.step(wire.CadenceStep.model_validate(r)),
-    ("Enrollment", "ActionCadenceTracker"): lambda r: read.enrollment(
-        wire.Tracker.model_validate(r)
-    ),
-    ("Task", "Task"): lambda r: read.manual_task(wire.TaskRow.model_validate(r)),
-    ("Task", "ActionCadenceStepTracker"): lambda r: read.step_task(
-        wire.StepTracker.model_validate(r)
-    ),
-    ("Activity", "Task"): lambda r: read.task_activity(wire.TaskRow.model_validate(r)),
-    ("Activity", "Note"): lambda r: read.note_activity(wire.Note.model_validate(r)),
+    ("Target", "Lead"): read.PARSE_LEAD,
+    ("Target", "Contact"): read.PARSE_LEAD,
+    ("Sequence", "ActionCadence"): read.PARSE_CADENCE,
+    ("Step", "ActionCadenceStep"): read.PARSE_STEP,
+    ("Enrollment", "ActionCadenceTracker"): read.PARSE_TRACKER,
+    ("Task", "Task"): read.PARSE_TASK,
+    ("Task", "ActionCadenceStepTracker"): read.PARSE_STEP_TASK,
+    ("Activity", "Task"): read.PARSE_TASK_ACTIVITY,
+    ("Activity", "Note"): read.PARSE_NOTE,
 }
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engage_salesforce import _read as read
+from engage_salesforce import _wire as wire
 from engage_salesforce import _write as actions
 from engage_salesforce._protocol import item_error
 
@@ -109,7 +109,7 @@ def test_sample_outputs_parse() -> None:
     outputs = [v for _, v in _samples(r"Sample Output\n")]
     outputs += [v for _, v in _samples(r"This example illustrates [^\n]*\n")]
     assert len(outputs) == 3
-    template, success, failure = (read.action_results(o) for o in outputs)
+    template, success, failure = (wire.action_results(o) for o in outputs)
     assert [r.isSuccess for r in template] == [True, False]
     assert template[0].outputValues == {
         "output": {"SplitPercentage": 10.0, "TemplateId": "00XR0000000UOtZMAW"}

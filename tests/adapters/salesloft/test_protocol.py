@@ -18,13 +18,17 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 class FakeApi(SalesloftApi):
-    """Answers list requests the way Salesloft does: filter, sort by (field, id), slice."""
+    """Answers list requests the way Salesloft does: filter, sort by (field, id), slice.
 
-    def __init__(self, rows: list[Row]) -> None:
+    ``mirrored=False`` breaks ties by id ascending in both directions (a vendor whose
+    DESC order is not its ASC order reversed)."""
+
+    def __init__(self, rows: list[Row], *, mirrored: bool = True) -> None:
         self.rows = rows
+        self.mirrored = mirrored
         self.queries: list[dict[str, list[str]]] = []
 
-    def page(self, path: str, params: Params) -> tuple[list[Row], int | None]:
+    def listing(self, path: str, params: Params) -> tuple[list[Row], int | None, int | None]:
         query: dict[str, list[str]] = {}
         for key, value in params:
             query.setdefault(key, []).append(value)
@@ -32,13 +36,25 @@ class FakeApi(SalesloftApi):
         rows = self.rows
         if "ids[]" in query:
             rows = [r for r in rows if str(r["id"]) in query["ids[]"]]
-        if "updated_at[gte]" in query:
-            floor = datetime.fromisoformat(query["updated_at[gte]"][0])
-            rows = [r for r in rows if datetime.fromisoformat(r["updated_at"]) >= floor]
-        rows = sorted(rows, key=lambda r: (r["updated_at"], r["id"]))
+        for op, keep in BOUNDS.items():
+            if f"updated_at[{op}]" in query:
+                limit = datetime.fromisoformat(query[f"updated_at[{op}]"][0])
+                rows = [r for r in rows if keep(datetime.fromisoformat(r["updated_at"]), limit)]
+        desc = query.get("sort_direction") == ["DESC"]
+        rows = sorted(rows, key=lambda r: (r["updated_at"], r["id"]), reverse=desc)
+        if desc and not self.mirrored:
+            rows = sorted(rows, key=lambda r: r["updated_at"], reverse=True)  # stable: ids ASC
         size, page = int(query["per_page"][0]), int(query.get("page", ["1"])[0])
         chunk = rows[(page - 1) * size : page * size]
-        return chunk, page + 1 if page * size < len(rows) else None
+        total = len(rows) if query.get("include_paging_counts") == ["true"] else None
+        return chunk, page + 1 if page * size < len(rows) else None, total
+
+
+BOUNDS: dict[str, Any] = {
+    "gt": lambda v, x: v > x,
+    "gte": lambda v, x: v >= x,
+    "lte": lambda v, x: v <= x,
+}
 
 
 def _rows(stamps: list[int]) -> list[Row]:
@@ -64,6 +80,43 @@ def test_keyset_reads_every_row_once_despite_ties(stamps: list[int]) -> None:
     assert sorted(seen) == list(range(1, len(stamps) + 1))
     assert len(seen) == len(set(seen))
     assert max(int(q["page"][0]) for q in api.queries) <= 3  # never deep pages
+
+
+@pytest.mark.parametrize(
+    ("stamps", "cheapest"),
+    [
+        ([5] * 550, 184),  # 550 ties, 3 to a page: pages 1-100 ASC, then 250 rows DESC
+        ([0, 1, *[5] * 500, 6, 7], 168),  # a run after other rows, ended by others
+        ([*[2] * 300, *[5] * 400], 234),  # one run of 100 pages, then a longer one
+        ([5] * 599, 200),  # the longest run two ends of 100 pages can read
+    ],
+)
+def test_a_long_run_of_ties_is_read_from_both_ends_without_deep_pages(
+    stamps: list[int], cheapest: int
+) -> None:
+    api = FakeApi(_rows(stamps))
+    fetch = api.keyset("/v2/x", [], field="updated_at", size=3, start=None, transform=lambda r: r)
+    seen = [row["id"] for row in Pager(fetch)]
+    assert sorted(seen) == list(range(1, len(stamps) + 1))
+    assert max(int(q["page"][0]) for q in api.queries) <= 100
+    assert len(api.queries) <= 1.05 * cheapest
+
+
+def test_ties_not_mirrored_by_desc_are_read_on_deep_pages_instead() -> None:
+    """A vendor whose DESC order is not ASC reversed: the DESC pages are not trusted,
+    and the run is read ascending, deep pages and all."""
+    api = FakeApi(_rows([5] * 700), mirrored=False)
+    fetch = api.keyset("/v2/x", [], field="updated_at", size=3, start=None, transform=lambda r: r)
+    seen = [row["id"] for row in Pager(fetch)]
+    assert seen == list(range(1, 701))
+    assert max(int(q["page"][0]) for q in api.queries) > 100
+
+
+def test_more_ties_than_two_hundred_pages_are_read_on_deep_pages() -> None:
+    api = FakeApi(_rows([5] * 600))
+    fetch = api.keyset("/v2/x", [], field="updated_at", size=3, start=None, transform=lambda r: r)
+    seen = [row["id"] for row in Pager(fetch)]
+    assert seen == list(range(1, 601))
 
 
 def test_keyset_starts_at_updated_since_inclusive() -> None:
