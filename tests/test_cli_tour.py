@@ -42,7 +42,6 @@ class Run:
     tenant: str | None = "sl"  # None: the command takes no --tenant
     config: bool = True  # whether the command takes --config
     tenant_argument: bool = False  # the tenant is an argument, not --tenant
-    known_gap: str | None = None  # why this command, owned elsewhere, fails today
 
 
 def tenant_command(
@@ -161,9 +160,6 @@ CASES = [
         path,
         situation,
         id=f"{' '.join(path)}: {situation}",
-        marks=[pytest.mark.xfail(strict=True, reason=gap)]
-        if (gap := runs[situation].known_gap)
-        else [],
     )
     for path, runs in TOUR.items()
     for situation in SITUATIONS

@@ -240,20 +240,19 @@ class Scenario:
             reason = "no scratch target" if self.target is None else "pass a test sequence id"
             self.add(name, "skipped", reason)
             return
-        with self.check(name) as mark:
+        with self.check(name):
             first = self.tenant.enrollments.enroll(
                 target_id=self.target.id, sequence_id=self.sequence_id
             )
             self.enrollment = first
-            second_mark = len(self.observer.exchanges)
+            mark = len(self.observer.exchanges)
             second = self.tenant.enrollments.enroll(
                 target_id=self.target.id, sequence_id=self.sequence_id
             )
-            refusals = [e for e in self.observer.since(second_mark) if e.status >= 400]
+            refusals = [e for e in self.observer.since(mark) if e.status >= 400]
             wording = refusals[0].describe() if refusals else "no refusal on the wire"
             outcome: Outcome = "confirmed" if second.id == first.id else "differs"
             self.add(name, outcome, f"{first.id} then {second.id}; the vendor said: {wording}")
-            del mark
 
     def sequence_steps(self) -> None:
         name = "steps of a sequence (the org accepts the query and its order)"

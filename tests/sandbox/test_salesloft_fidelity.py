@@ -17,20 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .test_salesloft_support import data, list_all, make_client
-
-
-def _task_body(client: httpx.Client, **extra: Any) -> dict[str, Any]:
-    person = data(client.get("/v2/people", params={"per_page": 1}))[0]
-    return {
-        "subject": "Call back",
-        "person_id": person["id"],
-        "user_id": 1002,
-        "task_type": "call",
-        "due_date": "2026-01-20",
-        "current_state": "scheduled",
-        **extra,
-    }
+from .test_salesloft_support import data, list_all, make_client, task_body
 
 
 @pytest.mark.parametrize(
@@ -39,10 +26,10 @@ def _task_body(client: httpx.Client, **extra: Any) -> dict[str, Any]:
 )
 def test_task_due_date_must_be_a_plain_iso_date(due_date: str) -> None:
     client = make_client()
-    created = client.post("/v2/tasks", json=_task_body(client, due_date=due_date))
+    created = client.post("/v2/tasks", json=task_body(client, due_date=due_date))
     assert created.status_code == 422
     assert list(created.json()["errors"]) == ["due_date"]
-    task = data(client.post("/v2/tasks", json=_task_body(client)))
+    task = data(client.post("/v2/tasks", json=task_body(client)))
     updated = client.put(f"/v2/tasks/{task['id']}", json={"due_date": due_date})
     assert updated.status_code == 422
     assert list(updated.json()["errors"]) == ["due_date"]
@@ -50,7 +37,7 @@ def test_task_due_date_must_be_a_plain_iso_date(due_date: str) -> None:
 
 def test_task_date_and_reminder_are_kept_as_sent() -> None:
     client = make_client()
-    body = _task_body(client, remind_at="2026-01-21T02:30:00+00:00")
+    body = task_body(client, remind_at="2026-01-21T02:30:00+00:00")
     task = data(client.post("/v2/tasks", json=body))
     # Nothing documented sets due_at from a date: the emulator invents no time of day.
     assert (task["due_date"], task["due_at"]) == ("2026-01-20", None)
@@ -67,9 +54,9 @@ def test_task_date_and_reminder_are_kept_as_sent() -> None:
 
 def test_task_remind_at_must_be_a_datetime() -> None:
     client = make_client()
-    refused = client.post("/v2/tasks", json=_task_body(client, remind_at="2026-01-20"))
+    refused = client.post("/v2/tasks", json=task_body(client, remind_at="2026-01-20"))
     assert refused.json() == {"errors": {"remind_at": ["must be an iso8601 timestamp"]}}
-    task = data(client.post("/v2/tasks", json=_task_body(client)))
+    task = data(client.post("/v2/tasks", json=task_body(client)))
     again = client.put(f"/v2/tasks/{task['id']}", json={"remind_at": "tomorrow"})
     assert list(again.json()["errors"]) == ["remind_at"]
 

@@ -58,3 +58,17 @@ def state_of(client: httpx.Client) -> Any:
     assert isinstance(transport, AppTransport)
     app = transport._asgi.app
     return app.state.emulator.state  # type: ignore[attr-defined]
+
+
+def task_body(client: httpx.Client, **extra: Any) -> dict[str, Any]:
+    """A valid POST /v2/tasks body for the first person (``extra`` adds or overrides)."""
+    person = data(client.get("/v2/people", params={"per_page": 1}))[0]
+    return {
+        "subject": "Call back",
+        "person_id": person["id"],
+        "user_id": 1002,
+        "task_type": "call",
+        "due_date": "2026-01-20",
+        "current_state": "scheduled",
+        **extra,
+    }

@@ -14,6 +14,7 @@ from .test_salesloft_support import (
     make_app,
     make_client,
     state_of,
+    task_body,
 )
 
 NOW = "2026-01-15T09:00"
@@ -192,17 +193,7 @@ def test_membership_create_validation() -> None:
 
 
 def _task_body(client: httpx.Client, **extra: Any) -> dict[str, Any]:
-    person = data(client.get("/v2/people", params={"per_page": 1}))[0]
-    return {
-        "subject": "Call back",
-        "person_id": person["id"],
-        "user_id": 1002,
-        "task_type": "call",
-        "due_date": "2026-01-20",
-        "remind_at": "2026-01-20T15:00:00Z",
-        "current_state": "scheduled",
-        **extra,
-    }
+    return task_body(client, **{"remind_at": "2026-01-20T15:00:00Z", **extra})
 
 
 def test_task_idempotency_key_returns_the_same_task() -> None:
